@@ -1,0 +1,500 @@
+"""Orbit votes (spec §2): exact counts over the distinct permuted variants of a reward vector.
+
+For option sets A and B (sets of visit distributions, compared under a criterion) and a reward
+vector r, the orbit vote is ``(#A strictly better, #B strictly better, #ties)`` over the
+*distinct* elements of the orbit ``{σ·r : σ in Sym(S)}``, whose size is ``|S|! / prod m_k!``
+for value multiplicities ``m_k``. Counts are Python integers (exact, unbounded).
+
+Reductions (all exact):
+
+* a state whose coefficient is the same in every option at every level changes every value by
+  the same amount, so it is *irrelevant*; placements of values on irrelevant states are counted
+  with a multinomial instead of being enumerated;
+* when every option is, on the relevant states, ``c·e_x`` for a single state ``x`` with the same
+  ``c`` (for example terminal states under average reward) the options are exchangeable blocks
+  and a dynamic programme over value types (highest first) gives the counts in closed form;
+* otherwise the distinct arrangements of values on the relevant states are enumerated in
+  vectorised numpy chunks, each weighted by its number of completions.
+
+Beyond ``limit`` arrangements the orbit is sampled uniformly (``method = "sampled"``) with a
+Wilson 95% interval for the weak fraction, or a WorkbenchError is raised when sampling was not
+requested.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .._errors import WorkbenchError
+from ._criteria import Average
+
+__all__ = [
+    "OrbitVote",
+    "orbit_vote",
+    "orbit_vote_sets",
+    "orbit_size",
+    "wilson_interval",
+    "DEFAULT_LIMIT",
+]
+
+DEFAULT_LIMIT = 20_000_000
+_CHUNK = 400_000
+
+
+@dataclass(frozen=True)
+class OrbitVote:
+    """Result of an orbit vote.
+
+    ``a_strict + b_strict + tie == orbit_size`` for ``method == "exact"``; for ``"sampled"``
+    the three counts are over ``samples`` uniform draws from the orbit and ``ci`` is the Wilson
+    95% interval for the weak fraction of A.
+    """
+
+    a_strict: int
+    b_strict: int
+    tie: int
+    orbit_size: int
+    criterion: str
+    method: str = "exact"
+    ci: tuple | None = None
+    samples: int | None = None
+    rule: str = "optimal"
+    domain: str = "states"
+    relevant: tuple = ()
+    reduction: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.a_strict + self.b_strict + self.tie
+
+    @property
+    def weak_fraction_a(self):
+        """``(a_strict + tie) / |orbit|`` exactly (a float estimate when sampled)."""
+        if self.method == "exact":
+            return Fraction(self.a_strict + self.tie, self.orbit_size)
+        return (self.a_strict + self.tie) / self.total
+
+    @property
+    def weak_fraction_b(self):
+        if self.method == "exact":
+            return Fraction(self.b_strict + self.tie, self.orbit_size)
+        return (self.b_strict + self.tie) / self.total
+
+    def meets(self, n: int, favoured: str = "b") -> bool:
+        """``#favoured strictly better >= n * #other strictly better`` (spec §2, ``≥^n_most``)."""
+        if favoured == "b":
+            return self.b_strict >= n * self.a_strict
+        return self.a_strict >= n * self.b_strict
+
+    def to_json(self) -> dict:
+        return {
+            "a_strict": self.a_strict,
+            "b_strict": self.b_strict,
+            "tie": self.tie,
+            "orbit_size": self.orbit_size,
+            "weak_fraction_a": self.weak_fraction_a,
+            "weak_fraction_b": self.weak_fraction_b,
+            "criterion": self.criterion,
+            "rule": self.rule,
+            "method": self.method,
+            "ci": list(self.ci) if self.ci is not None else None,
+            "samples": self.samples,
+            "domain": self.domain,
+            "counted_over": "distinct orbit elements" if self.method == "exact" else "uniform samples from the orbit",
+            "relevant_states": list(self.relevant),
+            "reduction": self.reduction,
+        }
+
+
+def orbit_size(values) -> int:
+    """Number of distinct permutations of ``values``: ``n! / prod m_k!``.
+
+    Examples
+    --------
+    >>> orbit_size([0, 0, 1])
+    3
+    """
+    out = math.factorial(len(values))
+    for m in Counter(values).values():
+        out //= math.factorial(m)
+    return out
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (95% by default)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+# --- counting helpers ---------------------------------------------------------------------
+
+def _count_arrangements(counts: tuple, k: int) -> int:
+    """Distinct ordered arrangements of ``k`` items drawn from a multiset with ``counts``."""
+    poly = [Fraction(1)]
+    for m in counts:
+        new = [Fraction(0)] * min(len(poly) + m, k + 1)
+        for i, c in enumerate(poly):
+            if c:
+                for j in range(0, min(m, k - i) + 1):
+                    new[i + j] += c / math.factorial(j)
+        poly = new
+    return int(poly[k] * math.factorial(k)) if k < len(poly) else 0
+
+
+def _completions(rem: tuple) -> int:
+    out = math.factorial(sum(rem))
+    for m in rem:
+        out //= math.factorial(m)
+    return out
+
+
+def _arrangement_chunks(counts: np.ndarray, k: int, max_rows: int, prefix=()):
+    """Yield ``(rows, rem)``: all distinct arrangements of ``k`` slots (value-type indices)
+    with the remaining counts, in chunks of at most about ``max_rows`` rows."""
+    total = _count_arrangements(tuple(int(c) for c in counts), k)
+    if total <= max_rows or k == 0:
+        dtype = np.int16
+        rows = np.zeros((1, 0), dtype=dtype)
+        rem = counts[None, :].astype(np.int32)
+        for _ in range(k):
+            new_rows, new_rem = [], []
+            for t in range(len(counts)):
+                mask = rem[:, t] > 0
+                if not mask.any():
+                    continue
+                r = rows[mask]
+                rr = rem[mask].copy()
+                rr[:, t] -= 1
+                new_rows.append(np.concatenate([r, np.full((len(r), 1), t, dtype=dtype)], axis=1))
+                new_rem.append(rr)
+            rows = np.concatenate(new_rows)
+            rem = np.concatenate(new_rem)
+        if prefix:
+            rows = np.concatenate([np.tile(np.array(prefix, dtype=dtype), (len(rows), 1)), rows], axis=1)
+        yield rows, rem
+        return
+    for t in range(len(counts)):
+        if counts[t] > 0:
+            c = counts.copy()
+            c[t] -= 1
+            yield from _arrangement_chunks(c, k - 1, max_rows, prefix + (t,))
+
+
+def _scaled_levels(levels, cols):
+    """Integer weight matrices per level restricted to ``cols`` (each level scaled by its LCD)."""
+    out = []
+    for level in levels:
+        den = 1
+        for v in level:
+            for j in cols:
+                den = math.lcm(den, Fraction(v[j]).denominator)
+        out.append([[int(Fraction(v[j]) * den) for j in cols] for v in level])
+    return out
+
+
+def _choose_dtype(mats, values) -> type:
+    vmax = max((abs(v) for v in values), default=0)
+    wmax = max((abs(x) for m in mats for row in m for x in row), default=0)
+    ncols = max((len(m[0]) for m in mats if m and m[0]), default=1)
+    bound = vmax * wmax * ncols
+    if bound < 2**52:
+        return np.float64
+    if bound < 2**62:
+        return np.int64
+    return object
+
+
+def _signs(vals: np.ndarray, WA: list, WB: list) -> np.ndarray:
+    """Sign of (value of A) - (value of B) per row, lexicographic over levels (exact)."""
+    N = len(vals)
+    sign = np.zeros(N, dtype=np.int8)
+    undecided = np.ones(N, dtype=bool)
+    maskA = maskB = None
+    low = -np.inf if vals.dtype != np.int64 else np.iinfo(np.int64).min
+    for li, (wa, wb) in enumerate(zip(WA, WB)):
+        VA = vals @ wa.T
+        VB = vals @ wb.T
+        if maskA is None:
+            mA, mB = VA.max(axis=1), VB.max(axis=1)
+        else:
+            mA = np.where(maskA, VA, low).max(axis=1)
+            mB = np.where(maskB, VB, low).max(axis=1)
+        d = (mA > mB).astype(np.int8) - (mA < mB).astype(np.int8)
+        newly = undecided & (d != 0)
+        sign[newly] = d[newly]
+        undecided &= ~newly
+        if li + 1 == len(WA) or not undecided.any():
+            break
+        eqA, eqB = VA == mA[:, None], VB == mB[:, None]
+        maskA = eqA if maskA is None else maskA & eqA
+        maskB = eqB if maskB is None else maskB & eqB
+    return sign
+
+
+def _block_form(levels, nA, relevant):
+    """If every option is ``c·e_x`` on the relevant states (same ``c`` for all options, first
+    non-zero ``c`` positive) with A's and B's states disjoint, return (X_A, X_B); else None."""
+    per_option_state = []
+    coeff = None
+    nopt = len(levels[0])
+    for o in range(nopt):
+        x_found = None
+        cs = []
+        for level in levels:
+            nz = [j for j in relevant if level[o][j] != 0]
+            if len(nz) > 1:
+                return None
+            if nz:
+                if x_found is not None and nz[0] != x_found:
+                    return None
+                x_found = nz[0]
+                cs.append(level[o][nz[0]])
+            else:
+                cs.append(Fraction(0))
+        if x_found is None:
+            return None
+        if coeff is None:
+            coeff = cs
+        elif cs != coeff:
+            return None
+        per_option_state.append(x_found)
+    lead = next((c for c in coeff if c != 0), 0)
+    if lead <= 0:
+        return None
+    XA, XB = set(per_option_state[:nA]), set(per_option_state[nA:])
+    if XA & XB or XA | XB != set(relevant):
+        return None
+    return XA, XB
+
+
+def _block_counts(mult_desc: list[int], a: int, b: int, n: int) -> tuple[int, int, int]:
+    """Exact counts of distinct assignments of a multiset (multiplicities from the highest value
+    down) to ``n`` slots, by whether the maximum over the ``a`` A-slots beats the ``b`` B-slots.
+
+    Choosing, value by value, which remaining slots of each kind receive it counts every
+    distinct assignment exactly once: ``prod C(a_rem, α) C(b_rem, β) C(c_rem, m - α - β)``.
+    """
+    # state: (a_rem, b_rem, status) ; status 0 undecided, 1 A, 2 B, 3 tie
+    dp = {(a, b, 0): 1}
+    left = n
+    for m in mult_desc:
+        new: dict = {}
+        for (ar, br, st), ways in dp.items():
+            cr = left - ar - br
+            for al in range(0, min(m, ar) + 1):
+                for be in range(0, min(m - al, br) + 1):
+                    ga = m - al - be
+                    if ga > cr:
+                        continue
+                    w = ways * math.comb(ar, al) * math.comb(br, be) * math.comb(cr, ga)
+                    s = st
+                    if st == 0 and (al or be):
+                        s = 3 if (al and be) else (1 if al else 2)
+                    key = (ar - al, br - be, s)
+                    new[key] = new.get(key, 0) + w
+        dp = new
+        left -= m
+    out = [0, 0, 0, 0]
+    for (_, _, st), w in dp.items():
+        out[st] += w
+    return out[1], out[2], out[3]
+
+
+def _dedupe(options):
+    return list(dict.fromkeys(tuple(map(tuple, o)) for o in options))
+
+
+def orbit_vote_sets(
+    A,
+    B,
+    reward,
+    *,
+    criterion: str = "given vectors",
+    rule=None,
+    limit: int = DEFAULT_LIMIT,
+    samples: int | None = None,
+    seed: int = 0,
+    names=None,
+    domain: str = "states",
+) -> OrbitVote:
+    """Orbit vote for explicit option sets.
+
+    Parameters
+    ----------
+    A, B : sequences of options
+        Each option is a sequence of *level vectors* (one per criterion level, see
+        ``workbench.power.Average.levels``), each of length ``len(reward)``. The value of an
+        option is the tuple of dot products with ``r``, compared lexicographically; a set's
+        value is its best option.
+    reward : sequence of numbers
+        Exact (Fractions/ints) values; floats are converted exactly.
+    rule : DecisionRule, optional
+        Compare ``rule.probability(A | A∪B)`` with ``rule.probability(B | A∪B)`` instead of the
+        best values (RDSP Prop A.11). Single-level criteria only.
+    limit : int
+        Largest number of arrangements enumerated exactly.
+    samples : int, optional
+        If given and the exact enumeration exceeds ``limit``, sample this many uniform orbit
+        elements instead (``method = "sampled"``).
+
+    Examples
+    --------
+    The ghost/apple/cherry table (spec §3): utility (10, 5, 0) on (ghost, apple, cherry);
+    A = {ghost}, B = {apple, cherry}:
+
+    >>> e = lambda i: [tuple(1 if j == i else 0 for j in range(3))]
+    >>> v = orbit_vote_sets([e(0)], [e(1), e(2)], [10, 5, 0])
+    >>> (v.a_strict, v.b_strict, v.tie, v.orbit_size)
+    (2, 4, 0, 6)
+    """
+    reward = [Fraction(x) if not isinstance(x, float) else Fraction(str(x)) for x in reward]
+    n = len(reward)
+    names = tuple(names) if names is not None else tuple(str(i) for i in range(n))
+    A, B = _dedupe(A), _dedupe(B)
+    if not A or not B:
+        raise WorkbenchError("both option sets must be non-empty")
+    nlev = len(A[0])
+    if any(len(o) != nlev for o in A + B) or any(len(v) != n for o in A + B for v in o):
+        raise WorkbenchError(f"every option needs {nlev} level vectors of length {n}")
+    if rule is not None and getattr(rule, "name", "optimal") != "optimal" and nlev != 1:
+        raise WorkbenchError(f"decision rule {rule.name} needs a single-level criterion (average or discounted)")
+    levels = [[o[l] for o in A + B] for l in range(nlev)]
+    relevant = [j for j in range(n) if any(len({v[j] for v in level}) > 1 for level in levels)]
+    types = sorted(set(reward))
+    mult = [reward.count(t) for t in types]
+    size = orbit_size(reward)
+    rule_name = getattr(rule, "name", "optimal") if rule is not None else "optimal"
+    common = dict(orbit_size=size, criterion=criterion, rule=rule_name, domain=domain,
+                  relevant=tuple(names[j] for j in relevant))
+    if not relevant:  # every orbit element ties
+        return OrbitVote(0, 0, size, method="exact", reduction="all options agree", **common)
+
+    if rule_name == "optimal":
+        blocks = _block_form(levels, len(A), relevant)
+        if blocks is not None:
+            a_s, b_s, t = _block_counts(mult[::-1], len(blocks[0]), len(blocks[1]), n)
+            assert a_s + b_s + t == size
+            return OrbitVote(a_s, b_s, t, method="exact", reduction="closed form (exchangeable single-state blocks)", **common)
+
+    k = len(relevant)
+    n_arr = _count_arrangements(tuple(mult), k)
+    scaled = _scaled_levels(levels, relevant)
+    vden = 1
+    for t in types:
+        vden = math.lcm(vden, t.denominator)
+    vint = [int(t * vden) for t in types]
+    dtype = _choose_dtype(scaled, vint)
+    WA = [np.array([row for row in m[: len(A)]], dtype=dtype) for m in scaled]
+    WB = [np.array([row for row in m[len(A):]], dtype=dtype) for m in scaled]
+    vtab = np.array(vint, dtype=dtype)
+    compare = _signs if rule is None or rule_name == "optimal" else _rule_signs(rule, vden, scaled)
+
+    if n_arr > limit:
+        if not samples:
+            raise WorkbenchError(
+                f"exact orbit vote needs {n_arr} arrangements of values on {k} relevant states, above the limit {limit}; "
+                f"raise --limit or pass --samples K for a sampled estimate"
+            )
+        rng = np.random.default_rng(seed)
+        full = np.array([types.index(x) for x in reward], dtype=np.int16)
+        cnt = [0, 0, 0]
+        done = 0
+        while done < samples:
+            m = min(_CHUNK, samples - done)
+            draws = rng.permuted(np.tile(full, (m, 1)), axis=1)[:, relevant]
+            s = compare(vtab[draws], WA, WB)
+            cnt[0] += int((s > 0).sum())
+            cnt[1] += int((s < 0).sum())
+            cnt[2] += int((s == 0).sum())
+            done += m
+        ci = wilson_interval(cnt[0] + cnt[2], samples)
+        return OrbitVote(cnt[0], cnt[1], cnt[2], method="sampled", ci=ci, samples=samples,
+                         reduction=f"uniform sampling over {k} relevant states (seed {seed})", **common)
+
+    counts = np.array(mult, dtype=np.int64)
+    total = [0, 0, 0]
+    radix = np.cumprod([1] + [m + 1 for m in mult[:-1]], dtype=object)
+    use_key = math.prod(m + 1 for m in mult) < 2**62
+    for rows, rem in _arrangement_chunks(counts, k, _CHUNK):
+        s = compare(vtab[rows], WA, WB)
+        outcome = np.where(s > 0, 0, np.where(s < 0, 1, 2))
+        if k == n:
+            for i in range(3):
+                total[i] += int((outcome == i).sum())
+            continue
+        if use_key:
+            key = rem.astype(np.int64) @ np.array(radix, dtype=np.int64)
+            uniq, inv = np.unique(key, return_inverse=True)
+            reps = [np.flatnonzero(inv == g)[0] for g in range(len(uniq))] if len(uniq) < 64 else None
+            if reps is None:
+                first = np.full(len(uniq), -1)
+                first[inv[::-1]] = np.arange(len(inv))[::-1]
+                reps = first
+        else:
+            uniq, reps, inv = np.unique(rem, axis=0, return_index=True, return_inverse=True)
+        tab = np.bincount(inv.ravel() * 3 + outcome, minlength=3 * len(uniq)).reshape(-1, 3)
+        for g in range(len(uniq)):
+            w = _completions(tuple(int(x) for x in rem[reps[g]]))
+            for i in range(3):
+                total[i] += w * int(tab[g, i])
+    assert sum(total) == size, (total, size)
+    return OrbitVote(total[0], total[1], total[2], method="exact",
+                     reduction=f"enumerated {n_arr} arrangements on {k} relevant states; other states counted combinatorially",
+                     **common)
+
+
+def _rule_signs(rule, vden, scaled):
+    def compare(vals, WA, WB):
+        VA = (vals @ WA[0].T).astype(float) / vden
+        VB = (vals @ WB[0].T).astype(float) / vden
+        return rule.compare(VA, VB)
+
+    return compare
+
+
+def orbit_vote(mdp, state, a, b, reward, criterion=None, **kwargs) -> OrbitVote:
+    """Orbit vote at ``state`` between first-action sets ``a`` and ``b`` (options pooled).
+
+    Parameters
+    ----------
+    mdp : MDP
+    state : str
+    a, b : sequences of action names at ``state`` (for a deterministic MDP, successor states)
+    reward : sequence of numbers in the MDP's state order
+    criterion : Average | Blackwell | Discounted, default Average()
+    **kwargs : passed to :func:`orbit_vote_sets` (``rule``, ``limit``, ``samples``, ``seed``)
+
+    Examples
+    --------
+    The candy / Wait! MDP of the seed: at least 2/3 of every orbit weakly prefers ``wait``
+    under average reward (RDSP Thm D.11 with n = 2).
+
+    >>> from workbench.power import MDP
+    >>> m = MDP.from_successors({"start": ["candy", "wait"], "wait": ["chocolate", "hug"],
+    ...     "candy": ["candy"], "chocolate": ["chocolate"], "hug": ["hug"]})
+    >>> v = orbit_vote(m, "start", ["candy"], ["wait"], [0, 0, 3, 2, 1])
+    >>> v.weak_fraction_b
+    Fraction(2, 3)
+    """
+    from ._visits import options
+
+    criterion = criterion or Average()
+    if len(reward) != mdp.n_states:
+        raise WorkbenchError(f"reward has {len(reward)} values but {mdp.source} has {mdp.n_states} states ({', '.join(mdp.states)})")
+    A = options(mdp, state, a)
+    B = options(mdp, state, b)
+    lv = criterion.levels(list(A) + list(B))
+    optsA = [[lv[l][i] for l in range(len(lv))] for i in range(len(A))]
+    optsB = [[lv[l][len(A) + i] for l in range(len(lv))] for i in range(len(B))]
+    return orbit_vote_sets(optsA, optsB, reward, criterion=criterion.describe(), names=mdp.states,
+                           domain=kwargs.pop("domain", "states"), **kwargs)

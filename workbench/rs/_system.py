@@ -1,0 +1,121 @@
+"""A batch of reward-seeking systems: B parameter sets of N environments each (spec §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._errors import WorkbenchError
+from ._model import CompiledModel, Flow, GradientFlow, RewardModel, compile_model
+from ._transfer import NoTransfer, Transfer
+
+
+@dataclass(frozen=True, eq=False)
+class RewardSeekingSystem:
+    """B systems of N environments, integrated together.
+
+    Parameters
+    ----------
+    initial : array, shape (B, 3, N)
+        Initial logits ``(z, x, y)`` per system and environment.
+    alpha : array, broadcastable to (B, 3, N)
+        Learnabilities ``alpha^z, alpha^x, alpha^y`` (positive); they sit on the receiving
+        environment (row scaling ``diag(alpha) C r``).
+    transfer : tuple of three Transfer
+        For ``z``, ``x`` and ``y``.
+    kappa, cost : array, broadcastable to (B,)
+        Parameters of :class:`RewardModel` (footnote-4 coupling and branch cost).
+    model, flow
+        The expected reward and the flow derived from it.
+    """
+
+    initial: np.ndarray
+    alpha: np.ndarray = 1.0
+    transfer: tuple[Transfer, Transfer, Transfer] = (NoTransfer(), NoTransfer(), NoTransfer())
+    kappa: np.ndarray = 0.0
+    cost: np.ndarray = 0.0
+    model: RewardModel = field(default_factory=RewardModel.standard)
+    flow: Flow = field(default_factory=GradientFlow)
+
+    def __post_init__(self):
+        init = np.asarray(self.initial, dtype=float)
+        if init.ndim != 3 or init.shape[1] != 3 or init.shape[2] < 1 or init.shape[0] < 1:
+            raise WorkbenchError(f"initial logits must have shape (B, 3, N), got {init.shape}")
+        if not np.all(np.isfinite(init)):
+            raise WorkbenchError("initial logits must be finite")
+        B, _, N = init.shape
+        alpha = np.asarray(self.alpha, dtype=float)
+        try:
+            alpha = np.broadcast_to(alpha, (B, 3, N)).copy()
+        except ValueError:
+            raise WorkbenchError(f"learnabilities of shape {alpha.shape} do not fit the batch (B, 3, N) = {(B, 3, N)}") from None
+        if not np.all(np.isfinite(alpha)) or np.any(alpha <= 0):
+            raise WorkbenchError("learnabilities alpha must be positive and finite")
+        params = {}
+        for name in ("kappa", "cost"):
+            v = np.asarray(getattr(self, name), dtype=float)
+            try:
+                v = np.broadcast_to(v.reshape(-1, 1) if v.ndim == 1 else v, (B, 1)).copy()
+            except ValueError:
+                raise WorkbenchError(f"{name} has {v.size} values for a batch of {B}") from None
+            if not np.all(np.isfinite(v)):
+                raise WorkbenchError(f"{name} must be finite")
+            params[name] = v
+        if np.any(params["kappa"] < 0):
+            raise WorkbenchError("kappa must be >= 0 (spec §2, footnote-4 variant)")
+        if len(self.transfer) != 3:
+            raise WorkbenchError("transfer needs one coupling for each of z, x, y")
+        for t in self.transfer:
+            t.check_size(N, B)
+        object.__setattr__(self, "initial", init)
+        object.__setattr__(self, "alpha", alpha)
+        object.__setattr__(self, "kappa", params["kappa"])
+        object.__setattr__(self, "cost", params["cost"])
+
+    @property
+    def n_batch(self) -> int:
+        return self.initial.shape[0]
+
+    @property
+    def n_envs(self) -> int:
+        return self.initial.shape[2]
+
+    def compiled(self) -> CompiledModel:
+        return compile_model(self.model, self.flow)
+
+    def vector_field(self) -> "VectorField":
+        return VectorField(self.compiled(), self.alpha, self.transfer, self.kappa, self.cost)
+
+
+class VectorField:
+    """``d/dt`` of the logits for the systems still running; ``restrict`` drops finished ones."""
+
+    def __init__(self, compiled, alpha, transfer, kappa, cost):
+        self.compiled = compiled
+        self.alpha = alpha
+        self.transfer = transfer
+        self.kappa = kappa
+        self.cost = cost
+
+    def __call__(self, state: np.ndarray) -> np.ndarray:
+        rz, rx, ry = self.compiled.rates(state[:, 0], state[:, 1], state[:, 2], self.kappa, self.cost)
+        out = np.empty_like(state)
+        for k, r in enumerate((rz, rx, ry)):
+            out[:, k] = self.alpha[:, k] * self.transfer[k].apply(r)
+        return out
+
+    def mean_reward(self, state: np.ndarray) -> np.ndarray:
+        return self.compiled.reward(state[:, 0], state[:, 1], state[:, 2], self.kappa, self.cost).mean(axis=-1)
+
+    def propensity(self, state: np.ndarray) -> np.ndarray:
+        return self.compiled.propensity(state[:, 0], state[:, 1], state[:, 2], self.kappa, self.cost)
+
+    def restrict(self, keep: np.ndarray) -> "VectorField":
+        return VectorField(
+            self.compiled,
+            self.alpha[keep],
+            tuple(t.restrict(keep) for t in self.transfer),
+            self.kappa[keep],
+            self.cost[keep],
+        )
