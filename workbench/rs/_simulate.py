@@ -147,6 +147,35 @@ class SimulationResult:
         }
 
 
+def _locate_crossing(g, g0, g1, iterations: int = 40, tol: float = 1e-10, ftol: float = 1e-15):
+    """Upward zero of ``g(theta)`` on [0, 1] per system, ``g(0) = g0 < 0 <= g1 = g(1)``, to ``tol`` in theta
+    (a fraction of the step) or ``ftol`` in ``g``.
+
+    Illinois (modified regula falsi): superlinear, and the returned point always satisfies
+    ``g >= 0`` so the located state is saturated.
+    """
+    lo, hi = np.zeros(g0.size), np.ones(g0.size)
+    f_lo, f_hi = g0.astype(float).copy(), g1.astype(float).copy()
+    side = np.zeros(g0.size, dtype=np.int8)
+    for _ in range(iterations):
+        open_ = (hi - lo > tol) & (f_hi > ftol)
+        if not open_.any():
+            break
+        denom = f_hi - f_lo
+        mid = np.where(denom > 0, hi - f_hi * (hi - lo) / np.where(denom > 0, denom, 1.0), 0.5 * (lo + hi))
+        mid = np.clip(mid, lo + 0.0 * (hi - lo), hi)
+        f_mid = g(mid)
+        up = (f_mid >= 0) & open_
+        down = ~up & open_
+        hi, f_hi = np.where(up, mid, hi), np.where(up, f_mid, f_hi)
+        lo, f_lo = np.where(down, mid, lo), np.where(down, f_mid, f_lo)
+        # Illinois step: halve the stale end's value when the same end moves twice.
+        f_lo = np.where(up & (side == 1), 0.5 * f_lo, f_lo)
+        f_hi = np.where(down & (side == -1), 0.5 * f_hi, f_hi)
+        side = np.where(up, 1, np.where(down, -1, side)).astype(np.int8)
+    return hi
+
+
 def simulate(
     system: RewardSeekingSystem,
     *,
@@ -251,13 +280,9 @@ def simulate(
             if cross.any():
                 c = np.flatnonzero(cross)
                 sub = field.restrict(c)
-                lo, hi = np.zeros(c.size), np.ones(c.size)
-                for _ in range(60):
-                    mid = 0.5 * (lo + hi)
-                    ym = hermite(y[c], f[c], y_new[c], f_new[c], h_try[c], mid)
-                    up = criterion.event_value(sub, ym) >= 0
-                    hi = np.where(up, mid, hi)
-                    lo = np.where(up, lo, mid)
+                theta = _locate_crossing(lambda th: criterion.event_value(sub, hermite(y[c], f[c], y_new[c], f_new[c], h_try[c], th)),
+                                         ev[c], ev_new[c])
+                hi = theta
                 y_ev = hermite(y[c], f[c], y_new[c], f_new[c], h_try[c], hi)
                 finish_y[c] = y_ev
                 finish_t[c] = t[c] + hi * h_try[c]

@@ -28,7 +28,7 @@ _E = np.array([-71 / 57600, 0, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525
 
 
 def _rms(v: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.mean(v.reshape(v.shape[0], -1) ** 2, axis=1))
+    return np.sqrt(np.mean(v.reshape(v.shape[0], int(np.prod(v.shape[1:]))) ** 2, axis=1))
 
 
 def _bcast(v: np.ndarray, like: np.ndarray) -> np.ndarray:

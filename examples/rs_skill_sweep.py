@@ -1,0 +1,29 @@
+"""Figure: outcome of N = 1 training over a grid of initial skills (x0, y0) (claim RS1).
+
+    python examples/rs_skill_sweep.py --out figures/
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from workbench.rs import HomogeneousConfig
+from workbench.rs._figures import plot_skill_sweep
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", default="figures")
+    ap.add_argument("--size", type=int, default=41, help="grid points per axis")
+    ap.add_argument("--tiny", action="store_true")
+    args = ap.parse_args(argv)
+    size = 5 if args.tiny else args.size
+    grid = np.linspace(-4, 4, size)
+    cfg = HomogeneousConfig(p0=0.1, alpha=(1.0, 1.0, 0.3))
+    return [plot_skill_sweep(cfg, Path(args.out) / "rs_skill_sweep.png", grid, grid)]
+
+
+if __name__ == "__main__":
+    for p in main():
+        print(p)

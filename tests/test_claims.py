@@ -1,0 +1,48 @@
+import json
+
+import pytest
+
+from workbench import CheckContext, Claim, Evidence, Status, all_claims
+from workbench._claims import _REGISTRY, run_claim
+from workbench._cli import main
+
+
+def test_registry_has_the_reward_seeking_claims():
+    ids = {c.id for c in all_claims()}
+    assert {"RS1", "RS2", "RS3", "RS4", "RS5", "RS6", "RS7", "RS9"} <= ids
+    for c in all_claims():
+        assert c.source and c.statement and c.code
+
+
+def test_crash_becomes_error_status():
+    def boom(ctx):
+        raise RuntimeError("kaput")
+
+    r = run_claim(Claim("X1", "test", "a claim", boom, "here"), CheckContext())
+    assert r.evidence.status is Status.ERROR and "kaput" in r.evidence.summary and r.is_problem
+
+
+def test_evidence_validates_method():
+    with pytest.raises(ValueError):
+        Evidence(Status.VERIFIED, "x", "vibes")
+
+
+def test_verify_writes_report_and_exit_codes(tmp_path, capsys, monkeypatch):
+    code = main(["verify", "--out", str(tmp_path), "--only", "RS4,RS7", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert {c["id"]: c["status"] for c in data["claims"]} == {"RS4": "proved", "RS7": "open"}
+    assert (tmp_path / "report.md").read_text().count("## RS") == 2
+    assert json.loads((tmp_path / "report.json").read_text())["claims"][0]["id"] == "RS4"
+    assert not (tmp_path / ".staging").exists()
+
+    failing = Claim("ZZ1", "test", "should hold", lambda ctx: Evidence(Status.FAILED, "did not hold", "numeric"), "test")
+    monkeypatch.setitem(_REGISTRY, "ZZ1", failing)
+    assert main(["verify", "--out", str(tmp_path), "--only", "ZZ1"]) == 1
+    capsys.readouterr()
+
+
+def test_verify_rejects_file_as_out(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert main(["verify", "--out", str(f)]) == 2
