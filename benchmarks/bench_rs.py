@@ -19,11 +19,10 @@ import sys
 import time
 
 import numpy as np
-from scipy.integrate import solve_ivp
-from scipy.special import expit, logit
 
 from workbench.rs import DormandPrince, HomogeneousConfig, reduced_system, simulate
 from workbench.rs._critical import critical_diversity
+from workbench.rs._reference import reference_outcome
 
 
 def random_configs(n, seed=0):
@@ -32,23 +31,8 @@ def random_configs(n, seed=0):
                               alpha=tuple(float(a) for a in 10 ** rng.uniform(-1, 1, 3))) for _ in range(n)]
 
 
-def solve_ivp_loop(cfgs, rtol, atol, eps=1e-3, t_max=1e7):
-    outcomes = []
-    for cf in cfgs:
-        az, ax, ay = cf.alpha
-
-        def rhs(t, s):
-            p, a, b = expit(s)
-            return [az * p * (1 - p) * (a - b), ax * p * a * (1 - a), ay * (1 - p) * b * (1 - b)]
-
-        def sat(t, s):
-            p, a, b = expit(s)
-            return p * a + (1 - p) * b - (1 - eps)
-
-        sat.terminal, sat.direction = True, 1
-        sol = solve_ivp(rhs, (0, t_max), [logit(cf.p0), cf.x0, cf.y0], method="RK45", rtol=rtol, atol=atol, events=sat)
-        outcomes.append("undecided" if not sol.t_events[0].size else ("reward-seeking" if expit(sol.y_events[0][0][0]) > 0.5 else "local"))
-    return outcomes
+def solve_ivp_loop(cfgs, rtol, atol):
+    return [reference_outcome(cf.p0, cf.x0, cf.y0, cf.alpha, method="RK45", rtol=rtol, atol=atol)[0] for cf in cfgs]
 
 
 def main(argv=None):

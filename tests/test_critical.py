@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from reference import reference_outcome
+from workbench.rs._reference import reference_outcome
 from workbench import WorkbenchError
 from workbench.rs import HomogeneousConfig, ReplicatorFlow, alpha_eff
 from workbench.rs._critical import critical_diversity, fit_scaling

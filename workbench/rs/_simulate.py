@@ -212,15 +212,15 @@ def simulate(
     y0 = system.initial.copy()
 
     rec_t = None if record_times is None else np.asarray(record_times, dtype=float)
+    recorded = None
+    rec_ptr = np.zeros(B, dtype=np.int64)
     if rec_t is not None:
         if rec_t.ndim != 1 or np.any(np.diff(rec_t) <= 0) or np.any(rec_t < 0) or np.any(rec_t > t_max):
             raise WorkbenchError("record_times must be increasing and within [0, t_max]")
         recorded = np.full((B, rec_t.size) + y0.shape[1:], np.nan)
         at0 = rec_t == 0
         recorded[:, at0] = y0[:, None]
-        rec_ptr = np.full(B, int(at0.sum()))
-    else:
-        recorded = None
+        rec_ptr[:] = int(at0.sum())
 
     out_outcome = np.full(B, UNDECIDED, dtype=object)
     out_reason = np.full(B, "", dtype=object)
@@ -228,105 +228,80 @@ def simulate(
     out_state = y0.copy()
     out_steps = np.zeros(B, dtype=np.int64)
 
-    # Systems already past the event at t = 0 stop at once.
+    def finish(local, gidx, t_fin, y_fin, outcome, reason, n_steps):
+        out_outcome[gidx[local]] = outcome
+        out_reason[gidx[local]] = reason
+        out_t[gidx[local]] = t_fin
+        out_state[gidx[local]] = y_fin
+        out_steps[gidx[local]] = n_steps
+
     idx = np.arange(B)
-    field = field0
-    y = y0
-    s0 = criterion.event_value(field, y)
-    if s0 is not None:
-        done = s0 >= 0
-        if done.any():
-            out_outcome[done] = criterion.classify(field.restrict(done), y[done])
-            out_reason[done] = "saturated"
-            keep = ~done
-            idx, y, field = idx[keep], y[keep], field.restrict(keep)
+    field, y = field0, y0
+    ev = criterion.event_value(field, y)
+    if ev is not None and (ev >= 0).any():  # already past the event at t = 0
+        done = np.flatnonzero(ev >= 0)
+        finish(done, idx, 0.0, y[done], criterion.classify(field.restrict(done), y[done]), "saturated", 0)
+        keep = ev < 0
+        idx, y, ev, field = idx[keep], y[keep], ev[keep], field.restrict(keep)
 
     t = np.zeros(idx.size)
     f = field(y)
-    h = solver.initial_step(field, y, f, np.full(idx.size, t_max))
+    h = solver.initial_step(field, y, f, np.full(idx.size, t_max)) if idx.size else np.zeros(0)
     steps = np.zeros(idx.size, dtype=np.int64)
-    ev = criterion.event_value(field, y)
-
-    def next_stop(t, ptr):
-        stop = np.full(t.shape, t_max)
-        if rec_t is not None:
-            has = ptr < rec_t.size
-            stop[has] = rec_t[ptr[has]]
-        return stop
+    crossings = []  # steps across the event, located together after the loop
 
     while idx.size:
-        ptr = rec_ptr[idx] if rec_t is not None else None
-        stop = next_stop(t, ptr)
+        stop = np.full(idx.size, t_max)
+        if rec_t is not None:
+            ptr = rec_ptr[idx]
+            pending = ptr < rec_t.size
+            stop[pending] = rec_t[ptr[pending]]
         clipped = t + h >= stop
         h_try = np.where(clipped, stop - t, h)
         y_new, f_new, err = solver.attempt(field, y, f, h_try)
         finite = np.all(np.isfinite(y_new.reshape(idx.size, -1)), axis=1)
-        accepted = (err <= 1.0) & finite if solver.adaptive else finite
+        accepted = finite & (err <= 1.0) if solver.adaptive else finite
         h_next = solver.next_step(h_try, np.where(finite, err, np.inf), accepted)
-        if solver.adaptive:
+        if solver.adaptive:  # a step shortened to land on a stop must not shrink the next one
             h_next = np.where(clipped & accepted, np.maximum(h_next, h), h_next)
         t_new = np.where(clipped, stop, t + h_try)
-
+        steps += accepted
         finished = np.zeros(idx.size, dtype=bool)
-        finish_t = t_new.copy()
-        finish_y = y_new.copy()
-        finish_outcome = np.full(idx.size, UNDECIDED, dtype=object)
-        finish_reason = np.full(idx.size, "", dtype=object)
 
-        # Event: an accepted step across the zero of the event function.
         if ev is not None:
-            ev_new = np.where(accepted, criterion.event_value(field, y_new), -np.inf)
+            ev_new = criterion.event_value(field, y_new)
             cross = accepted & (ev_new >= 0)
             if cross.any():
                 c = np.flatnonzero(cross)
-                sub = field.restrict(c)
-                theta = _locate_crossing(lambda th: criterion.event_value(sub, hermite(y[c], f[c], y_new[c], f_new[c], h_try[c], th)),
-                                         ev[c], ev_new[c])
-                hi = theta
-                y_ev = hermite(y[c], f[c], y_new[c], f_new[c], h_try[c], hi)
-                finish_y[c] = y_ev
-                finish_t[c] = t[c] + hi * h_try[c]
-                finish_outcome[c] = criterion.classify(sub, y_ev)
-                finish_reason[c] = "saturated"
+                crossings.append((idx[c], y[c], f[c], y_new[c], f_new[c], h_try[c], t[c], ev[c], ev_new[c], steps[c]))
                 finished |= cross
             ev = np.where(accepted, ev_new, ev)
 
-        # Recording (only on accepted steps that landed on a record time and did not stop first).
         if rec_t is not None:
-            landed = accepted & clipped & (ptr < rec_t.size) & ~finished
+            landed = accepted & clipped & pending & ~finished
             if landed.any():
                 li = np.flatnonzero(landed)
                 recorded[idx[li], ptr[li]] = y_new[li]
                 rec_ptr[idx[li]] += 1
 
-        steps += accepted
         capped = accepted & ~finished & (t_new >= t_max)
         if capped.any():
             c = np.flatnonzero(capped)
-            oc, reason = criterion.at_time_cap(field.restrict(c), y_new[c])
-            finish_outcome[c] = oc
-            finish_reason[c] = reason
+            outcome, reason = criterion.at_time_cap(field.restrict(c), y_new[c])
+            finish(c, idx, t_max, y_new[c], outcome, reason, steps[c])
             finished |= capped
         over = ~finished & (steps >= solver.max_steps)
-        finish_reason[over] = "step limit"
         if solver.adaptive:  # a non-finite trial is rejected; it ends only if h underflows
             bad = ~finished & ~accepted & (h_next < 1e-14 * np.maximum(1.0, t))
         else:
             bad = ~finished & ~finite
-        finish_reason[bad] = np.where(finite[bad], "step size underflow", "non-finite")
+        ended = over | bad
+        if ended.any():
+            c = np.flatnonzero(ended)
+            reason = np.where(over[c], "step limit", np.where(finite[c], "step size underflow", "non-finite")).astype(object)
+            took = accepted[c]
+            finish(c, idx, np.where(took, t_new[c], t[c]), np.where(took[:, None, None], y_new[c], y[c]), UNDECIDED, reason, steps[c])
         finished |= over | bad
-        finish_t = np.where(accepted, finish_t, t)
-        keep_old = ~accepted & finished
-        finish_y[keep_old] = y[keep_old]
-
-        if finished.any():
-            fi = np.flatnonzero(finished)
-            gi = idx[fi]
-            out_outcome[gi] = finish_outcome[fi]
-            out_reason[gi] = finish_reason[fi]
-            out_t[gi] = finish_t[fi]
-            out_state[gi] = finish_y[fi]
-            out_steps[gi] = steps[fi]
 
         t = np.where(accepted, t_new, t)
         y = np.where(accepted[:, None, None], y_new, y)
@@ -334,9 +309,15 @@ def simulate(
         h = h_next
         if finished.any():
             keep = ~finished
-            idx, t, y, f, h, steps = idx[keep], t[keep], y[keep], f[keep], h[keep], steps[keep]
+            idx, t, y, f, h, steps, field = idx[keep], t[keep], y[keep], f[keep], h[keep], steps[keep], field.restrict(keep)
             ev = ev[keep] if ev is not None else None
-            field = field.restrict(keep)
+
+    if crossings:
+        gidx, ya, fa, yb, fb, hs, ts, ea, eb, ns = (np.concatenate(parts) for parts in zip(*crossings))
+        sub = field0.restrict(gidx)
+        theta = _locate_crossing(lambda th: criterion.event_value(sub, hermite(ya, fa, yb, fb, hs, th)), ea, eb)
+        y_ev = hermite(ya, fa, yb, fb, hs, theta)
+        finish(np.arange(gidx.size), gidx, ts + theta * hs, y_ev, criterion.classify(sub, y_ev), "saturated", ns)
 
     p = field0.propensity(out_state)
     thr = getattr(criterion, "threshold", 0.5)
