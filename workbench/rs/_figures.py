@@ -23,6 +23,7 @@ def trajectory(config: HomogeneousConfig, *, n_points: int = 300, solver=None, c
     t_sat = sat.t_sat[0]
     t_end = 2 * t_sat if np.isfinite(t_sat) and t_sat > 0 else sat.t_end[0]
     times = np.concatenate([[0.0], np.logspace(math.log10(t_end) - 5, math.log10(t_end), n_points - 1)])
+    times[-1] = t_end  # 10**log10(t) can round above t
     system = reduced_system(config)
     rec = simulate(system, solver=solver, criterion=Horizon(criterion.threshold), t_max=t_end, record_times=times)
     s = rec.recorded[0, :, :, 0]
