@@ -35,6 +35,8 @@ def test_verify_writes_report_and_exit_codes(tmp_path, capsys, monkeypatch):
     assert (tmp_path / "report.md").read_text().count("## RS") == 2
     assert json.loads((tmp_path / "report.json").read_text())["claims"][0]["id"] == "RS4"
     assert not (tmp_path / ".staging").exists()
+    page = (tmp_path / "index.html").read_text()
+    assert "RS4" in page and "http" not in page.split("<body>")[1]  # standalone: no network references
 
     failing = Claim("ZZ1", "test", "should hold", lambda ctx: Evidence(Status.FAILED, "did not hold", "numeric"), "test")
     monkeypatch.setitem(_REGISTRY, "ZZ1", failing)

@@ -187,7 +187,7 @@ def all_claims() -> list[Claim]:
     return sorted(_REGISTRY.values(), key=_claim_sort_key)
 
 
-_CLAIM_MODULES = ("workbench.rs._claims", "workbench.power._claims")
+_CLAIM_MODULES = ("workbench.rs._claims", "workbench.rs._analysis_claims", "workbench.power._claims")
 
 
 def _claim_sort_key(c: Claim):

@@ -79,6 +79,50 @@ def render_markdown(results: list[ClaimResult], meta: dict) -> str:
     return "\n".join(out)
 
 
+_STATUS_COLOURS = {"proved": "#1b7f3b", "verified": "#2f6db3", "refuted": "#8a4f00", "open": "#6b6b6b", "failed": "#b00020", "error": "#b00020"}
+
+
+def render_html(results: list[ClaimResult], meta: dict, out_dir: Path) -> str:
+    """A standalone page: figures are embedded as data URIs, so it opens from disk offline."""
+    import base64
+    import html
+    import json
+
+    from ._io import to_jsonable
+
+    def img(rel: str) -> str:
+        path = out_dir / rel
+        if not path.exists():
+            return f"<p><em>missing figure {html.escape(rel)}</em></p>"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'<figure><img alt="{html.escape(rel)}" src="data:image/png;base64,{data}"><figcaption>{html.escape(rel)}</figcaption></figure>'
+
+    rows = "".join(
+        f'<tr><td><a href="#{html.escape(r.claim.id)}">{html.escape(r.claim.id)}</a></td>'
+        f'<td><b style="color:{_STATUS_COLOURS[r.evidence.status.value]}">{r.evidence.status.value}</b></td>'
+        f"<td>{html.escape(r.claim.statement)}</td><td>{html.escape(r.evidence.summary)}</td><td><code>{html.escape(r.claim.code)}</code></td></tr>"
+        for r in results)
+    sections = "".join(
+        f'<section id="{html.escape(r.claim.id)}"><h2>{html.escape(r.claim.id)} '
+        f'<small style="color:{_STATUS_COLOURS[r.evidence.status.value]}">{r.evidence.status.value}</small></h2>'
+        f"<p><b>Source:</b> {html.escape(r.claim.source)}</p><p><b>Claim:</b> {html.escape(r.claim.statement)}</p>"
+        f"<p>{html.escape(r.evidence.summary)}</p>{''.join(img(f) for f in r.evidence.figures)}"
+        f"<p>Method: {r.evidence.method}; {r.seconds:.1f} s; code: <code>{html.escape(r.claim.code)}</code></p>"
+        f"<details><summary>details</summary><pre>{html.escape(json.dumps(to_jsonable(r.evidence.details), indent=1)[:20000])}</pre></details></section>"
+        for r in results)
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>workbench verify report</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.4}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 6px;vertical-align:top;font-size:90%}}img{{max-width:100%}}pre{{background:#f6f6f6;overflow:auto;font-size:80%}}</style>
+</head><body><h1>workbench verify: claims report</h1>
+<p>Generated {html.escape(meta["generated"])} by <code>{html.escape(meta["command"])}</code> ({html.escape(versions)}).</p>
+<p>Statuses: <b>proved</b> = a symbolic derivation ran and passed; <b>verified</b> = checked exactly or numerically on the stated cases (not a proof);
+<b>refuted</b> = counterexample found; <b>open</b> = not settled by computation; <b>failed</b> = a claim expected to hold did not; <b>error</b> = the check crashed.</p>
+<table><tr><th>id</th><th>status</th><th>claim</th><th>evidence</th><th>code</th></tr>{rows}</table>{sections}</body></html>
+"""
+
+
 def run_verify(args) -> int:
     from ._cli import print_json
 
@@ -120,11 +164,12 @@ def run_verify(args) -> int:
     payload = {"claims": [r.to_json() for r in results], "meta": meta}
     atomic_write_json(out_dir / "report.json", payload)
     atomic_write_text(out_dir / "report.md", render_markdown(results, meta))
+    atomic_write_text(out_dir / "index.html", render_html(results, meta, out_dir))
     if args.json:
         print_json(payload)
     else:
         print(format_table(results))
-        print(f"\nreport: {out_dir / 'report.md'}  json: {out_dir / 'report.json'}  figures: {figures}/")
+        print(f"\nreport: {out_dir / 'report.md'}, {out_dir / 'index.html'}  json: {out_dir / 'report.json'}  figures: {figures}/")
     problems = [r.claim.id for r in results if r.is_problem]
     if problems and not args.json:
         print(f"problems (failed or error): {', '.join(problems)}", file=sys.stderr)

@@ -185,10 +185,12 @@ def add_commands(subparsers) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_scaling)
 
-    try:
-        from ._analysis_cli import add_analyze_command
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}._analysis_cli":
-            raise
-    else:
-        add_analyze_command(sub)
+    # Commands of the analysis and heterogeneous modules, when present.
+    for module, function in (("_analysis_cli", "add_analyze_command"), ("_hetero_cli", "add_hetero_commands")):
+        try:
+            mod = __import__(f"{__package__}.{module}", fromlist=[function])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{module}":
+                raise
+        else:
+            getattr(mod, function)(sub)
