@@ -29,8 +29,9 @@ SKILL_GAP_EXAMPLE = HomogeneousConfig(p0=0.1, x0=1.0, y0=-1.0, alpha=(1.0, 1.0, 
 LEARNABILITY_GAP_EXAMPLE = HomogeneousConfig(p0=0.1, x0=-2.0, y0=-2.0, alpha=(1.0, 100.0, 1.0))
 
 
-def _code(s: str) -> str:
-    return s
+def _proof(context: CheckContext, name: str):
+    """Run ``proofs/<name>.py`` once per verify run (several claims cite the same proof)."""
+    return context.cached(f"proof:{name}", lambda: run_proof(name))
 
 
 def _pattern(outcomes) -> str:
@@ -180,7 +181,7 @@ def check_rs3(context: CheckContext) -> Evidence:
     rows += [_reduction_check(cf, 50, True) | {"config": i} for i, cf in enumerate(cfgs)]
     worst = max(r["max_abs_logit_difference"] for r in rows)
     numeric_ok = worst <= tol and all(r["outcome_reduced"] == r["outcome_full"] for r in rows)
-    proof = run_proof("homogeneous_reduction")
+    proof = _proof(context, "homogeneous_reduction")
     status = Status.PROVED if (numeric_ok and proof.passed) else (Status.VERIFIED if numeric_ok and not proof.available else Status.FAILED)
     return Evidence(
         status,
@@ -206,7 +207,7 @@ def check_rs4(context: CheckContext) -> Evidence:
     weak_ok = bool(sp.diff(a * (1 + (N - 1) * c0), N).is_nonnegative)
     ns = np.arange(1, 201)
     numeric_ok = bool(np.all(np.diff(alpha_eff(1.3, 0.07, ns)) > 0)) and np.allclose(alpha_eff(1.3, 0.07, ns), 1.3 * (1 + (ns - 1) * 0.07))
-    proof = run_proof("monotonicity_direction")
+    proof = _proof(context, "monotonicity_direction")
     ok = symbolic_ok and weak_ok and numeric_ok and (proof.passed or not proof.available)
     return Evidence(
         Status.PROVED if ok else Status.FAILED,
@@ -249,7 +250,7 @@ def check_rs5(context: CheckContext) -> Evidence:
     violations = [k for k in range(K) if not (R[k] == np.maximum.accumulate(R[k])).all()]
     p_dips = int(sum((np.diff(P[k]) < -1e-9).any() for k in range(K)))
     undecided = int((res.outcome == "undecided").sum())
-    proof = run_proof("monotonicity_direction")
+    proof = _proof(context, "monotonicity_direction")
     ok = symbolic_ok and not violations and undecided == 0 and (proof.passed or not proof.available)
     figs = _figure(context, "rs5_phase_diagram.png", lambda q: plot_phase_diagram(HomogeneousConfig(p0=0.01), q))
     return Evidence(

@@ -163,7 +163,7 @@ def _locate_crossing(g, g0, g1, iterations: int = 40, tol: float = 1e-10, ftol: 
             break
         denom = f_hi - f_lo
         mid = np.where(denom > 0, hi - f_hi * (hi - lo) / np.where(denom > 0, denom, 1.0), 0.5 * (lo + hi))
-        mid = np.clip(mid, lo + 0.0 * (hi - lo), hi)
+        mid = np.clip(mid, lo, hi)
         f_mid = g(mid)
         up = (f_mid >= 0) & open_
         down = ~up & open_
