@@ -90,9 +90,9 @@ def run_simulate(args) -> int:
     if args.json:
         print_json(summary)
     else:
-        t_sat = "not reached" if summary["t_sat"] is None else f"{summary['t_sat']:.6g}"
+        when = f"T_sat: {summary['t_sat']:.6g}" if summary["t_sat"] is not None else f"stopped at t = {summary['t_end']:.6g}"
         print(f"outcome: {summary['outcome']} ({summary['reason']})")
-        print(f"mean p at end: {summary['p_final']:.6g}   T_sat: {t_sat}   mean J at end: {summary['mean_reward_final']:.6g}")
+        print(f"mean p at end: {summary['p_final']:.6g}   {when}   mean J at end: {summary['mean_reward_final']:.6g}")
         print(f"N = {cfg.n:g}, alpha_eff = ({', '.join(f'{a:.6g}' for a in summary['alpha_eff'])}), variant {cfg.flow.name}, {summary['steps']} steps")
         if args.plot:
             print(f"figure: {args.plot}")

@@ -133,7 +133,7 @@ def probability_field(flow: Flow | None = None, model: RewardModel | None = None
     --------
     >>> from workbench.rs._model import ReplicatorFlow
     >>> probability_field(ReplicatorFlow()).components[1]
-    alpha_x*a*p*(a - 1)**2
+    a*alpha_x*p*(a - 1)**2
     """
     flow = flow or GradientFlow()
     model = model or RewardModel.standard()
@@ -320,20 +320,23 @@ def routh_hurwitz_3x3(jacobian: sp.Matrix) -> dict:
     J = sp.Matrix(jacobian)
     if J.shape != (3, 3):
         raise WorkbenchError("routh_hurwitz_3x3 needs a 3x3 matrix")
-    a1 = sp.simplify(-J.trace())
-    a2 = sp.simplify(sum(J.extract([i, j], [i, j]).det() for i, j in ((0, 1), (0, 2), (1, 2))))
-    a3 = sp.simplify(-J.det())
+    a1 = sp.factor(-J.trace())
+    a2 = sp.factor(sum(J.extract([i, j], [i, j]).det() for i, j in ((0, 1), (0, 2), (1, 2))))
+    a3 = sp.factor(-J.det())
     lam = sp.Symbol("lambda")
-    check = sp.simplify(sp.expand((lam * sp.eye(3) - J).det() - (lam**3 + a1 * lam**2 + a2 * lam + a3)))
-    conds = {"a1>0": sp.simplify(a1 > 0), "a3>0": sp.simplify(a3 > 0), "a1*a2-a3>0": sp.simplify(a1 * a2 - a3 > 0)}
+    check = sp.cancel(sp.expand((lam * sp.eye(3) - J).det() - (lam**3 + a1 * lam**2 + a2 * lam + a3)))
 
-    def truth(v):
-        return True if v is sp.true else False if v is sp.false else None
+    def positive(e):
+        """True / False / None: is ``e`` > 0 (sympy's sign inference on the factored form)?"""
+        e = sp.factor(sp.together(e))
+        return True if e.is_positive else False if e.is_nonpositive else None
 
-    vals = {k: truth(v) for k, v in conds.items()}
+    vals = {"a1>0": positive(a1), "a3>0": positive(a3), "a1*a2-a3>0": positive(a1 * a2 - a3)}
     stable = True if all(v is True for v in vals.values()) else False if any(v is False for v in vals.values()) else None
+    neg = sp.factor(sp.together(a3))
+    negative_a3 = True if neg.is_negative else False if neg.is_nonnegative else None
     return {"a1": a1, "a2": a2, "a3": a3, "conditions": vals, "stable": stable,
-            "positive_real_eigenvalue": truth(sp.simplify(a3 < 0)), "characteristic_polynomial_checked": check == 0}
+            "positive_real_eigenvalue": negative_a3, "characteristic_polynomial_checked": check == 0}
 
 
 @dataclass(frozen=True)

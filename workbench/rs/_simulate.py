@@ -21,7 +21,12 @@ UNDECIDED = "undecided"
 
 
 class Criterion:
-    """How a run ends and how its outcome is read."""
+    """How a run ends and how its outcome is read.
+
+    ``event_reason`` is the ``reason`` reported for a system stopped by the event.
+    """
+
+    event_reason = "event"
 
     def event_value(self, field, y):
         """Continuous function whose upward zero crossing stops a system (None: no event)."""
@@ -50,6 +55,7 @@ class Saturation(Criterion):
 
     eps: float = 1e-3
     threshold: float = 0.5
+    event_reason = "saturated"
 
     def __post_init__(self):
         if not (0 < self.eps < 1):
@@ -95,7 +101,8 @@ class SimulationResult:
     outcome : array of str, shape (B,)
         ``reward-seeking``, ``local`` or ``undecided``.
     reason : array of str, shape (B,)
-        ``saturated``, ``time cap``, ``step limit``, ``horizon`` or ``non-finite``.
+        ``saturated`` (or the criterion's ``event_reason``), ``time cap``, ``step limit``,
+        ``horizon``, ``step size underflow`` or ``non-finite``.
     t_end : array, shape (B,)
         ``T_sat`` for saturated runs, else the time reached.
     t_sat : array, shape (B,)
@@ -240,7 +247,7 @@ def simulate(
     ev = criterion.event_value(field, y)
     if ev is not None and (ev >= 0).any():  # already past the event at t = 0
         done = np.flatnonzero(ev >= 0)
-        finish(done, idx, 0.0, y[done], criterion.classify(field.restrict(done), y[done]), "saturated", 0)
+        finish(done, idx, 0.0, y[done], criterion.classify(field.restrict(done), y[done]), criterion.event_reason, 0)
         keep = ev < 0
         idx, y, ev, field = idx[keep], y[keep], ev[keep], field.restrict(keep)
 
@@ -317,7 +324,7 @@ def simulate(
         sub = field0.restrict(gidx)
         theta = _locate_crossing(lambda th: criterion.event_value(sub, hermite(ya, fa, yb, fb, hs, th)), ea, eb)
         y_ev = hermite(ya, fa, yb, fb, hs, theta)
-        finish(np.arange(gidx.size), gidx, ts + theta * hs, y_ev, criterion.classify(sub, y_ev), "saturated", ns)
+        finish(np.arange(gidx.size), gidx, ts + theta * hs, y_ev, criterion.classify(sub, y_ev), criterion.event_reason, ns)
 
     p = field0.propensity(out_state)
     thr = getattr(criterion, "threshold", 0.5)

@@ -1,0 +1,66 @@
+"""``workbench rs analyze``: print the symbolic analysis of one variant (RS6, RS8)."""
+
+from __future__ import annotations
+
+import math
+
+from .._errors import WorkbenchError
+
+
+def _number(text: str, name: str) -> float:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise WorkbenchError(f"--{name} must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise WorkbenchError(f"--{name} must be finite, got {text!r}")
+    return value
+
+
+def run_analyze(args) -> int:
+    """Run the analysis for ``args.variant``, ``args.kappa``, ``args.cost`` and print it.
+
+    Prints text (default), LaTeX (``--latex``) or JSON (``--json``). Returns 0.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> ns = argparse.Namespace(variant="gradient", kappa="0", cost="0", latex=False, json=False)
+    >>> run_analyze(ns)  # doctest: +ELLIPSIS
+    Reduced dynamics, variant gradient ...
+    0
+    """
+    from .._cli import print_json
+    from ._analysis import analyze
+
+    kappa = _number(args.kappa, "kappa")
+    cost = _number(args.cost, "cost")
+    if kappa < 0:
+        raise WorkbenchError(f"--kappa must be >= 0, got {args.kappa}")
+    if args.latex and args.json:
+        raise WorkbenchError("choose one of --latex and --json")
+    result = analyze(args.variant, kappa=kappa, cost=cost)
+    if args.json:
+        print_json(result.to_json())
+    elif args.latex:
+        print(result.render_latex())
+    else:
+        print(result.render_text())
+    return 0
+
+
+def add_analyze_command(rs_subparsers) -> None:
+    """Add ``analyze`` to the ``workbench rs`` subparsers."""
+    p = rs_subparsers.add_parser(
+        "analyze",
+        help="equilibria and stability, the late-time drift rule and the small-prior scaling (symbolic)",
+        description=("Derive, from the model's own sympy expression, every equilibrium set of the reduced "
+                     "dynamics with its stability, the late-time drift rule of p, and the small-prior "
+                     "scaling exponent and prefactor of N* (claims RS6, RS8)."),
+    )
+    p.add_argument("--variant", default="gradient", choices=["gradient", "replicator"])
+    p.add_argument("--kappa", default="0", help="footnote-4 coupling kappa >= 0 (default 0)")
+    p.add_argument("--cost", default="0", help="cost of the reward-seeking branch (default 0)")
+    p.add_argument("--latex", action="store_true", help="print LaTeX")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run_analyze)
