@@ -12,20 +12,13 @@ equilibrium sets are found by branching over the factors of each component, and 
 Run: python proofs/equilibria_stability.py   (exit 0 = every symbolic check passed)
 """
 
-import sys
-
 import sympy as sp
 
 from workbench.rs import GradientFlow, ReplicatorFlow
+from workbench._proofs import SymbolicChecks
 from workbench.rs._equilibria import COORDS, EquilibriumSet, _contains, equilibrium_report, probability_field, verify_equilibrium
 
-failures = []
-
-
-def check(name, ok):
-    print(f"  [{'ok' if ok else 'FAILED'}] {name}")
-    if not ok:
-        failures.append(name)
+check = SymbolicChecks()
 
 
 def as_set(sol):
@@ -89,5 +82,4 @@ for flow, kap, cst in [(GradientFlow(), 0, 0), (ReplicatorFlow(), 0, 0), (Gradie
         check(f"{tag}: the line {{a=1, b=1}} is no longer a set of equilibria",
               "line {a=1, b=1, p in [0,1]}" not in [s.label() for s in sets])
 
-print("\nRESULT:", "all checks passed" if not failures else f"{len(failures)} check(s) FAILED: {failures}")
-sys.exit(1 if failures else 0)
+check.finish()

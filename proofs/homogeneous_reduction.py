@@ -11,21 +11,14 @@ dynamics is the single-environment dynamics with alpha_eff. The rates r are the 
 Run: python proofs/homogeneous_reduction.py   (exit 0 = every symbolic check passed)
 """
 
-import sys
-
 import numpy as np
 import sympy as sp
 
 from workbench.rs import FLOWS, RewardModel, alpha_eff
+from workbench._proofs import SymbolicChecks
 from workbench.rs._model import x, y, z
 
-failures = []
-
-
-def check(name, ok):
-    print(f"  [{'ok' if ok else 'FAILED'}] {name}")
-    if not ok:
-        failures.append(name)
+check = SymbolicChecks()
 
 
 N = sp.Symbol("N", integer=True, positive=True)
@@ -71,5 +64,4 @@ pts = rng.uniform([0.1, 0.0, 1.0], [3.0, 1.0, 1e6], size=(200, 3))
 check("workbench.rs.alpha_eff matches alpha (1 + (N-1) c) at 200 random points (rel. 1e-12)",
       np.allclose(alpha_eff(pts[:, 0], pts[:, 1], pts[:, 2]), f(pts[:, 0], pts[:, 1], pts[:, 2]), rtol=1e-12))
 
-print("\nRESULT:", "all checks passed" if not failures else f"{len(failures)} check(s) FAILED: {failures}")
-sys.exit(1 if failures else 0)
+check.finish()

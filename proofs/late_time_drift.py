@@ -13,21 +13,14 @@ constant -alpha_z cost: R- stays invariant, R+ does not.
 Run: python proofs/late_time_drift.py   (exit 0 = every symbolic check passed)
 """
 
-import sys
-
 import sympy as sp
 
 from workbench.rs import GradientFlow, ReplicatorFlow
+from workbench._proofs import SymbolicChecks
 from workbench.rs._drift import late_time_drift
 from workbench.rs._equilibria import ALPHA_X, ALPHA_Y, ALPHA_Z, P, probability_field
 
-failures = []
-
-
-def check(name, ok):
-    print(f"  [{'ok' if ok else 'FAILED'}] {name}")
-    if not ok:
-        failures.append(name)
+check = SymbolicChecks()
 
 
 def show(rule):
@@ -83,5 +76,4 @@ for flow in (GradientFlow(), ReplicatorFlow()):
     check(f"{flow.name}, cost=1/10: dz/d(ln t) < 0 for every p in (0,1)", "drifts to 0" in rule.direction)
     check(f"{flow.name}, cost=1/10: R- certified, R+ not", rule.r_minus_certified and not rule.r_plus_certified)
 
-print("\nRESULT:", "all checks passed" if not failures else f"{len(failures)} check(s) FAILED: {failures}")
-sys.exit(1 if failures else 0)
+check.finish()

@@ -12,21 +12,14 @@ RS5a (beyond the seed): the late-time drift threshold p* = ay_eff/(ax_eff + ay_e
 Run: python proofs/monotonicity_direction.py   (exit 0 = every symbolic check passed)
 """
 
-import sys
-
 import sympy as sp
 
 from workbench.rs import GradientFlow
+from workbench._proofs import SymbolicChecks
 from workbench.rs._drift import late_time_drift
 from workbench.rs._equilibria import ALPHA_X, ALPHA_Y, probability_field
 
-failures = []
-
-
-def check(name, ok):
-    print(f"  [{'ok' if ok else 'FAILED'}] {name}")
-    if not ok:
-        failures.append(name)
+check = SymbolicChecks()
 
 
 N = sp.Symbol("N", positive=True)
@@ -84,5 +77,4 @@ sp.pprint(sp.Eq(sp.Symbol("dp*/dN"), dp))
 dps = sp.factor(dp.subs({cx: cy + sp.Symbol("u", positive=True), N: 1 + n1}))
 check("dp*/dN < 0 when c_x > c_y (written c_x = c_y + u, u > 0)", dps.is_negative is True)
 
-print("\nRESULT:", "all checks passed" if not failures else f"{len(failures)} check(s) FAILED: {failures}")
-sys.exit(1 if failures else 0)
+check.finish()

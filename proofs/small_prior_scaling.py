@@ -17,23 +17,16 @@ Run: python proofs/small_prior_scaling.py   (exit 0 = every check passed)
 """
 
 import math
-import sys
-
 import sympy as sp
 
 from workbench.rs import HomogeneousConfig, ReplicatorFlow, Saturation
+from workbench._proofs import SymbolicChecks
 from workbench.rs._asymptotic import Asymptotic
 from workbench.rs._critical import critical_diversity
 from workbench.rs._equilibria import ALPHA_X, ALPHA_Z, P, probability_field
 from workbench.rs._small_prior import PP, RHO, limit_system, predicted_scaling
 
-failures = []
-
-
-def check(name, ok):
-    print(f"  [{'ok' if ok else 'FAILED'}] {name}")
-    if not ok:
-        failures.append(name)
+check = SymbolicChecks()
 
 
 print("1. Small-prior rescaling of the gradient flow (from the model's own field)")
@@ -106,5 +99,4 @@ above = critical_diversity(cy.with_(p0=1.2 * d["critical_prior"]), n_max=1e8, gr
 print(f"  p0 = 0.8 p0_c: N* = {below.n_star} (n_max 1e8);  p0 = 1.2 p0_c: N* = {above.n_star}")
 check("below p0_c no N <= 1e8 suffices; above it one does", below.n_star is None and above.n_star is not None)
 
-print("\nRESULT:", "all checks passed" if not failures else f"{len(failures)} check(s) FAILED: {failures}")
-sys.exit(1 if failures else 0)
+check.finish()

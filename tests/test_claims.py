@@ -28,10 +28,10 @@ def test_evidence_validates_method():
 
 
 def test_verify_writes_report_and_exit_codes(tmp_path, capsys, monkeypatch):
-    code = main(["verify", "--out", str(tmp_path), "--only", "RS4,RS7", "--json"])
+    code = main(["verify", "--out", str(tmp_path), "--only", "RS4,RS7a", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert {c["id"]: c["status"] for c in data["claims"]} == {"RS4": "proved", "RS7": "open"}
+    assert {c["id"]: c["status"] for c in data["claims"]} == {"RS4": "proved", "RS7a": "open"}
     assert (tmp_path / "report.md").read_text().count("## RS") == 2
     assert json.loads((tmp_path / "report.json").read_text())["claims"][0]["id"] == "RS4"
     assert not (tmp_path / ".staging").exists()
@@ -48,3 +48,13 @@ def test_verify_rejects_file_as_out(tmp_path, capsys):
     f = tmp_path / "file"
     f.write_text("x")
     assert main(["verify", "--out", str(f)]) == 2
+
+
+def test_symbolic_checks_exit_nonzero_on_failure(capsys):
+    from workbench._proofs import SymbolicChecks
+
+    check = SymbolicChecks()
+    assert check("true", True) and not check("false", 0 == 1)
+    with pytest.raises(SystemExit) as exc:
+        check.finish()
+    assert exc.value.code == 1 and "FAILED" in capsys.readouterr().out

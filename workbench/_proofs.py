@@ -53,3 +53,29 @@ def run_proof(name: str, timeout: float = 600.0) -> ProofRun:
         return ProofRun(name, path, True, False, None, f"timed out after {timeout} s", time.perf_counter() - start)
     out = proc.stdout + (("\n[stderr]\n" + proc.stderr) if proc.stderr.strip() else "")
     return ProofRun(name, path, True, proc.returncode == 0, proc.returncode, out, time.perf_counter() - start)
+
+
+class SymbolicChecks:
+    """The checks of one ``proofs/`` script: prints each, and ``finish()`` exits 1 if any failed.
+
+    Examples
+    --------
+    >>> check = SymbolicChecks()
+    >>> check("1 + 1 == 2", 1 + 1 == 2)
+      [ok] 1 + 1 == 2
+    True
+    """
+
+    def __init__(self):
+        self.failures: list[str] = []
+
+    def __call__(self, name: str, ok) -> bool:
+        ok = bool(ok)
+        print(f"  [{'ok' if ok else 'FAILED'}] {name}")
+        if not ok:
+            self.failures.append(name)
+        return ok
+
+    def finish(self):
+        print("\nRESULT:", "all checks passed" if not self.failures else f"{len(self.failures)} check(s) FAILED: {self.failures}")
+        sys.exit(1 if self.failures else 0)
