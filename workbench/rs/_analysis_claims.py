@@ -168,7 +168,7 @@ def check_rs8b(context: CheckContext) -> Evidence:
        statement=("For the gradient flow with c_y = 0, N* is a power law at small prior with exponent -1: with "
                   "P = alpha_z_eff p the reduced field has an N-independent limit dP/dt = P^2 (a-b), da/dt = rho P a^2 (1-a)^2, "
                   "db/dt = alpha_y b^2 (1-b)^2, whose outcome switches at P0*; N* ~ (P0*/(c_z alpha_z)) / p0. Canonical: "
-                  "prefactor 1.8082 (saturation, eps 1e-3), 1.7998 (t -> infinity)."),
+                  "prefactor (computed numerically from the limit system, not symbolic) 1.8082 (saturation, eps 1e-3), 1.7998 (t -> infinity)."),
        code="workbench/rs/_small_prior.py; proofs/small_prior_scaling.py")
 def check_rs6a(context: CheckContext) -> Evidence:
     from ._homogeneous import HomogeneousConfig
