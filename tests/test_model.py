@@ -53,7 +53,7 @@ def test_equal_skills_keep_p_constant(Z, S, K, C):
 
 @pytest.mark.parametrize("flow", [GradientFlow(), ReplicatorFlow()])
 def test_extreme_logits_are_finite(flow):
-    vals = np.array([-700.0, -50.0, 0.0, 50.0, 700.0])
+    vals = np.array([-1e4, -750.0, -700.0, -50.0, 0.0, 50.0, 700.0, 750.0, 1e4])
     Z, X, Y = np.meshgrid(vals, vals, vals, indexing="ij")
     with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
         rates = compile_model(RewardModel.standard(), flow).rates(Z, X, Y, 0.5, 0.1)

@@ -102,7 +102,7 @@ def critical_diversity(
     >>> from workbench.rs import HomogeneousConfig
     >>> [r] = critical_diversity(HomogeneousConfig(p0=0.1))
     >>> r.n_star, r.monotone
-    (9, True)
+    (10, True)
     """
     single = isinstance(configs, HomogeneousConfig)
     configs = [configs] if single else list(configs)

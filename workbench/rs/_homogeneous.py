@@ -32,7 +32,7 @@ def alpha_eff(alpha, c, n):
 
     Examples
     --------
-    >>> alpha_eff(1.0, 0.1, 11)
+    >>> float(alpha_eff(1.0, 0.1, 11))
     2.0
     """
     return np.asarray(alpha, dtype=float) * (1.0 + (np.asarray(n, dtype=float) - 1.0) * np.asarray(c, dtype=float))

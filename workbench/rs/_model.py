@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .._errors import WorkbenchError
-from ._expression import lambdify_modules, parse_expression, sigmoid
+from ._expression import lambdify_numeric, parse_expression, sigmoid
 
 z, x, y = sp.symbols("z x y", real=True)
 kappa, cost = sp.symbols("kappa cost", real=True)
@@ -51,7 +51,7 @@ class RewardModel:
     --------
     >>> m = RewardModel.standard()
     >>> m.expression
-    (-cost + sigmoid(kappa*y + x))*sigmoid(z) + sigmoid(-z)*sigmoid(y)
+    (-cost + sigmoid(kappa*y + x))*sigmoid(z) + sigmoid(y)*sigmoid(-z)
     """
 
     expression: sp.Expr
@@ -176,10 +176,9 @@ def compile_model(model: RewardModel | None = None, flow: Flow | None = None) ->
     flow = flow or GradientFlow()
     exprs = flow.local_rates(model)
     args = (*LOGITS, *PARAMETERS)
-    modules = lambdify_modules()
-    rate_fn = sp.lambdify(args, list(exprs), modules=modules, cse=True)
-    reward_fn = sp.lambdify(args, model.expression, modules=modules)
-    prop_fn = sp.lambdify(args, model.p, modules=modules)
+    rate_fn = lambdify_numeric(args, list(exprs))
+    reward_fn = lambdify_numeric(args, model.expression)
+    prop_fn = lambdify_numeric(args, model.p)
 
     def as_array(fn):
         def call(*values):
