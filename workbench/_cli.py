@@ -14,7 +14,7 @@ from importlib import import_module
 from ._errors import WorkbenchError
 
 # Modules that contribute commands, in the order they appear in --help.
-_COMMAND_MODULES = ("workbench.rs._cli", "workbench.power._cli", "workbench._verify")
+_COMMAND_MODULES = ("workbench.rs._cli", "workbench.power._cli", "workbench.power._conjecture_cli", "workbench._verify")
 
 
 class ArgumentParser(argparse.ArgumentParser):
