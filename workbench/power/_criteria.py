@@ -37,6 +37,9 @@ class Average:
     def levels(self, visits) -> list[list[tuple]]:
         return [[f.rsd() for f in visits]]
 
+    def hull_vector(self, f):
+        return f.rsd()
+
     def describe(self) -> str:
         return "average reward (RSDs, transient reward ignored)"
 
@@ -65,6 +68,9 @@ class Discounted:
 
     def levels(self, visits) -> list[list[tuple]]:
         return [[f.at(self.gamma) for f in visits]]
+
+    def hull_vector(self, f):
+        return f.at(self.gamma)
 
     def describe(self) -> str:
         return f"discounted, gamma = {self.gamma}"
@@ -95,6 +101,10 @@ class Blackwell:
             if len(set(level)) > 1:  # a level where all options agree never decides
                 out.append(level)
         return out or [[p[0] for p in per]]
+
+    def hull_vector(self, f):
+        # ND(F) does not depend on γ in (0, 1) (spec §1), so γ = 1/2 decides it
+        return f.at(Fraction(1, 2))
 
     def describe(self) -> str:
         return "Blackwell (lexicographic Laurent coefficients at gamma -> 1)"

@@ -14,7 +14,7 @@ import networkx as nx
 from .._errors import WorkbenchError
 from .._numbers import parse_fraction
 
-__all__ = ["MDP", "load_mdp", "loads_mdp"]
+__all__ = ["MDP", "load_mdp", "loads_mdp", "dumps_mdp"]
 
 
 def _freeze(transitions):
@@ -274,3 +274,25 @@ def load_mdp(path) -> MDP:
     except UnicodeDecodeError:
         raise WorkbenchError(f"{path}: not valid TOML: not UTF-8 text") from None
     return loads_mdp(text, source=str(path))
+
+
+def dumps_mdp(mdp: MDP) -> str:
+    """Serialise to the TOML format of spec §5 (round-trips through :func:`loads_mdp`)."""
+    import json
+
+    q = json.dumps
+    lines = [f"name = {q(mdp.name)}", f"description = {q(mdp.description)}"]
+    if mdp.start is not None:
+        lines.append(f"start = {q(mdp.start)}")
+    simple = all(len(d) == 1 and next(iter(d)) == a for acts in mdp.transitions.values() for a, d in acts.items())
+    if simple:
+        lines += ["", "[states]"]
+        for s in mdp.states:
+            lines.append(f"{q(s)} = [{', '.join(q(a) for a in mdp.transitions[s])}]")
+    else:
+        for s in mdp.states:
+            lines += ["", f"[states.{q(s)}]"]
+            for a, d in mdp.transitions[s].items():
+                probs = ", ".join(f'{q(t)} = "{p.numerator}/{p.denominator}"' for t, p in d.items())
+                lines.append(f"{q(a)} = {{ {probs} }}")
+    return "\n".join(lines) + "\n"

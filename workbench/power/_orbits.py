@@ -13,6 +13,9 @@ Reductions (all exact):
 * when every option is, on the relevant states, ``c·e_x`` for a single state ``x`` with the same
   ``c`` (for example terminal states under average reward) the options are exchangeable blocks
   and a dynamic programme over value types (highest first) gives the counts in closed form;
+* with all reward values distinct, the same holds when the options also share, per side, a part
+  on a few *hub* states (e.g. ``live``/``die`` before their terminals, under ``blackwell`` or
+  ``discounted``): hub values are enumerated and the blocks are counted by rank;
 * otherwise the distinct arrangements of values on the relevant states are enumerated in
   vectorised numpy chunks, each weighted by its number of completions.
 
@@ -23,6 +26,7 @@ requested.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +36,7 @@ import numpy as np
 
 from .._errors import WorkbenchError
 from ._criteria import Average
+from ._visits import non_dominated
 
 __all__ = [
     "OrbitVote",
@@ -44,6 +49,8 @@ __all__ = [
 
 DEFAULT_LIMIT = 20_000_000
 _CHUNK = 400_000
+_PRUNE_ABOVE = 16
+_PRUNE_WORK = 2 * 10**8
 
 
 @dataclass(frozen=True)
@@ -192,14 +199,15 @@ def _arrangement_chunks(counts: np.ndarray, k: int, max_rows: int, prefix=()):
 
 def _scaled_levels(levels, cols):
     """Integer weight matrices per level restricted to ``cols`` (each level scaled by its LCD)."""
-    out = []
+    out, dens = [], []
     for level in levels:
         den = 1
         for v in level:
             for j in cols:
                 den = math.lcm(den, Fraction(v[j]).denominator)
         out.append([[int(Fraction(v[j]) * den) for j in cols] for v in level])
-    return out
+        dens.append(den)
+    return out, dens
 
 
 def _choose_dtype(mats, values) -> type:
@@ -215,29 +223,35 @@ def _choose_dtype(mats, values) -> type:
 
 
 def _signs(vals: np.ndarray, WA: list, WB: list) -> np.ndarray:
-    """Sign of (value of A) - (value of B) per row, lexicographic over levels (exact)."""
+    """Sign of (value of A) - (value of B) per row, lexicographic over levels (exact).
+
+    After each level only the rows still tied are carried on, with the options still tied
+    for their set's best value.
+    """
     N = len(vals)
     sign = np.zeros(N, dtype=np.int8)
-    undecided = np.ones(N, dtype=bool)
+    rows = np.arange(N)
     maskA = maskB = None
-    low = -np.inf if vals.dtype != np.int64 else np.iinfo(np.int64).min
+    low = -np.inf if vals.dtype == np.float64 else (np.iinfo(np.int64).min if vals.dtype == np.int64 else float("-inf"))
     for li, (wa, wb) in enumerate(zip(WA, WB)):
-        VA = vals @ wa.T
-        VB = vals @ wb.T
+        v = vals[rows] if li else vals
+        VA = v @ wa.T
+        VB = v @ wb.T
         if maskA is None:
             mA, mB = VA.max(axis=1), VB.max(axis=1)
         else:
             mA = np.where(maskA, VA, low).max(axis=1)
             mB = np.where(maskB, VB, low).max(axis=1)
         d = (mA > mB).astype(np.int8) - (mA < mB).astype(np.int8)
-        newly = undecided & (d != 0)
-        sign[newly] = d[newly]
-        undecided &= ~newly
-        if li + 1 == len(WA) or not undecided.any():
+        sign[rows] = d
+        keep = d == 0
+        if li + 1 == len(WA) or not keep.any():
             break
-        eqA, eqB = VA == mA[:, None], VB == mB[:, None]
-        maskA = eqA if maskA is None else maskA & eqA
-        maskB = eqB if maskB is None else maskB & eqB
+        rows = rows[keep]
+        eqA = VA[keep] == mA[keep, None]
+        eqB = VB[keep] == mB[keep, None]
+        maskA = eqA if maskA is None else maskA[keep] & eqA
+        maskB = eqB if maskB is None else maskB[keep] & eqB
     return sign
 
 
@@ -275,6 +289,94 @@ def _block_form(levels, nA, relevant):
     if XA & XB or XA | XB != set(relevant):
         return None
     return XA, XB
+
+
+def _hub_block_form(levels, nA, relevant):
+    """Options = (a part shared by every option of the same side, on *hub* states) + ``c·e_x``
+    with ``x`` in a block and ``c`` (per level) the same for every option, first non-zero ``c``
+    positive; A's and B's block states disjoint. Returns (XA, XB, hubs, uA, uB, c) or None."""
+    nopt = len(levels[0])
+    sides = (range(nA), range(nA, nopt))
+    hubs = [j for j in relevant if all(len({level[o][j] for o in side}) == 1 for level in levels for side in sides)]
+    block = [j for j in relevant if j not in hubs]
+    if not block:
+        return None
+    xs, coeff = [], None
+    for o in range(nopt):
+        nz = {j for level in levels for j in block if level[o][j] != 0}
+        if len(nz) != 1:
+            return None
+        x = nz.pop()
+        cs = [level[o][x] for level in levels]
+        if coeff is None:
+            coeff = cs
+        elif cs != coeff:
+            return None
+        xs.append(x)
+    if next((c for c in coeff if c != 0), 0) <= 0:
+        return None
+    XA, XB = set(xs[:nA]), set(xs[nA:])
+    if XA & XB or XA | XB != set(block) or len(XA) != nA or len(XB) != nopt - nA:
+        return None
+    uA = [[level[0][j] for j in hubs] for level in levels]
+    uB = [[level[nA][j] for j in hubs] for level in levels]
+    return XA, XB, hubs, uA, uB, coeff
+
+
+def _hub_block_counts(reward, XA, XB, hubs, uA, uB, coeff, max_hub_assignments=200_000):
+    """Exact counts for the hub + block form when all reward values are distinct.
+
+    For each ordered assignment of values to the hub states, the remaining values (sorted,
+    ``w_0 < w_1 < ...``) fill ``a`` A-slots, ``b`` B-slots and ``c`` other slots; the number of
+    assignments with A's maximum ``w_i`` and B's maximum ``w_j`` is
+    ``a! b! c! · C(j, b-1) C(i-b, a-1)`` for ``i > j`` (and symmetrically), and the comparison
+    only depends on the hub values and ``(w_i, w_j)``. Returns None if too many hub assignments.
+    """
+    n = len(reward)
+    h = len(hubs)
+    if math.perm(n, h) > max_hub_assignments:
+        return None
+    a, b = len(XA), len(XB)
+    R = n - h
+    c = R - a - b
+    i = np.arange(R)[:, None]
+    j = np.arange(R)[None, :]
+    combs = np.vectorize(math.comb, otypes=[object])
+    N = np.where(i > j, combs(j, b - 1) * combs(np.maximum(i - b, 0), a - 1),
+                 np.where(i < j, combs(i, a - 1) * combs(np.maximum(j - a, 0), b - 1), 0))
+    N = N.astype(object)
+    if max(N.ravel()) * R * R < 2**62:
+        N = N.astype(np.int64)
+    K = math.factorial(a) * math.factorial(b) * math.factorial(c)
+    den = 1
+    for v in list(reward) + [x for lv in uA + uB for x in lv] + list(coeff):
+        den = math.lcm(den, Fraction(v).denominator)
+    vals = sorted(reward)
+    cints = [int(Fraction(cl) * den) for cl in coeff]
+    big = max(abs(int(x * den)) for x in vals) * (max(abs(x) for x in cints) + 1) * den * (h + 2) * 4
+    wtype = np.int64 if big < 2**62 else object
+    total = [0, 0, 0]
+    for hub_vals in itertools.permutations(range(n), h):
+        rest = [vals[k] for k in range(n) if k not in hub_vals]
+        w = np.array([int(x * den) for x in rest], dtype=wtype)
+        sign = np.zeros((R, R), dtype=np.int8)
+        undecided = np.ones((R, R), dtype=bool)
+        for lvl, cl in enumerate(coeff):
+            sA = sum(Fraction(uA[lvl][k]) * vals[hub_vals[k]] for k in range(h))
+            sB = sum(Fraction(uB[lvl][k]) * vals[hub_vals[k]] for k in range(h))
+            base = int((sA - sB) * den * den)
+            D = base + cints[lvl] * (w[:, None] - w[None, :])
+            pos, neg = (D > 0).astype(bool), (D < 0).astype(bool)
+            sign[undecided & pos] = 1
+            sign[undecided & neg] = -1
+            undecided &= ~(pos | neg)
+            if not undecided.any():
+                break
+        off = ~np.eye(R, dtype=bool)
+        total[0] += int(N[(sign > 0) & off].sum())
+        total[1] += int(N[(sign < 0) & off].sum())
+        total[2] += int(N[(sign == 0) & off].sum())
+    return tuple(K * t for t in total)
 
 
 def _block_counts(mult_desc: list[int], a: int, b: int, n: int) -> tuple[int, int, int]:
@@ -368,8 +470,19 @@ def orbit_vote_sets(
         raise WorkbenchError(f"every option needs {nlev} level vectors of length {n}")
     if rule is not None and getattr(rule, "name", "optimal") != "optimal" and nlev != 1:
         raise WorkbenchError(f"decision rule {rule.name} needs a single-level criterion (average or discounted)")
+    if nlev == 1 and (rule is None or getattr(rule, "name", "optimal") == "optimal") and len(A) + len(B) > 16:
+        # a set's best value is attained on its non-dominated vectors (other rules see all options);
+        # the linear programmes only pay off for large enumerations
+        k0 = sum(1 for j in range(n) if len({o[0][j] for o in A + B}) > 1)
+        work = _count_arrangements(tuple(Counter(reward).values()), k0) * (len(A) + len(B))
+        if work > _PRUNE_WORK:
+            A = [A[i] for i in non_dominated([o[0] for o in A])]
+            B = [B[i] for i in non_dominated([o[0] for o in B])]
     levels = [[o[l] for o in A + B] for l in range(nlev)]
-    relevant = [j for j in range(n) if any(len({v[j] for v in level}) > 1 for level in levels)]
+    if getattr(rule, "shift_invariant", True):
+        relevant = [j for j in range(n) if any(len({v[j] for v in level}) > 1 for level in levels)]
+    else:  # e.g. Satisfice: absolute values matter, so every state in a support is relevant
+        relevant = [j for j in range(n) if any(v[j] != 0 for level in levels for v in level)]
     types = sorted(set(reward))
     mult = [reward.count(t) for t in types]
     size = orbit_size(reward)
@@ -385,19 +498,38 @@ def orbit_vote_sets(
             a_s, b_s, t = _block_counts(mult[::-1], len(blocks[0]), len(blocks[1]), n)
             assert a_s + b_s + t == size
             return OrbitVote(a_s, b_s, t, method="exact", reduction="closed form (exchangeable single-state blocks)", **common)
+        if len(types) == n:
+            hb = _hub_block_form(levels, len(A), relevant)
+            if hb is not None:
+                res = _hub_block_counts(reward, *hb)
+                if res is not None:
+                    assert sum(res) == size
+                    return OrbitVote(*res, method="exact", reduction=(
+                        f"closed form (hub states {', '.join(names[j] for j in hb[2])} enumerated, "
+                        f"exchangeable single-state blocks counted by rank)"), **common)
 
     k = len(relevant)
     n_arr = _count_arrangements(tuple(mult), k)
-    scaled = _scaled_levels(levels, relevant)
+    scaled, wden = _scaled_levels(levels, relevant)
     vden = 1
     for t in types:
         vden = math.lcm(vden, t.denominator)
     vint = [int(t * vden) for t in types]
     dtype = _choose_dtype(scaled, vint)
-    WA = [np.array([row for row in m[: len(A)]], dtype=dtype) for m in scaled]
-    WB = [np.array([row for row in m[len(A):]], dtype=dtype) for m in scaled]
-    vtab = np.array(vint, dtype=dtype)
-    compare = _signs if rule is None or rule_name == "optimal" else _rule_signs(rule, vden, scaled)
+    nC = len(A) + len(B)
+    chunk = max(2_000, min(_CHUNK, 16_000_000 // nC if rule_name == "optimal" else 8_000_000 // (nC * nC)))
+    if rule_name != "optimal":
+        compare = _rule_signs(rule, vden * wden[0])
+    elif dtype is object and nlev == 1:
+        compare = None
+        evaluate = _hybrid_signs(scaled[0], len(A), vint)
+    else:
+        compare = _signs
+    if compare is not None:
+        WA = [np.array([row for row in m[: len(A)]], dtype=dtype) for m in scaled]
+        WB = [np.array([row for row in m[len(A):]], dtype=dtype) for m in scaled]
+        vtab = np.array(vint, dtype=dtype)
+        evaluate = lambda rows: compare(vtab[rows], WA, WB)  # noqa: E731
 
     if n_arr > limit:
         if not samples:
@@ -410,9 +542,9 @@ def orbit_vote_sets(
         cnt = [0, 0, 0]
         done = 0
         while done < samples:
-            m = min(_CHUNK, samples - done)
+            m = min(chunk, samples - done)
             draws = rng.permuted(np.tile(full, (m, 1)), axis=1)[:, relevant]
-            s = compare(vtab[draws], WA, WB)
+            s = evaluate(draws)
             cnt[0] += int((s > 0).sum())
             cnt[1] += int((s < 0).sum())
             cnt[2] += int((s == 0).sum())
@@ -425,8 +557,8 @@ def orbit_vote_sets(
     total = [0, 0, 0]
     radix = np.cumprod([1] + [m + 1 for m in mult[:-1]], dtype=object)
     use_key = math.prod(m + 1 for m in mult) < 2**62
-    for rows, rem in _arrangement_chunks(counts, k, _CHUNK):
-        s = compare(vtab[rows], WA, WB)
+    for rows, rem in _arrangement_chunks(counts, k, chunk):
+        s = evaluate(rows)
         outcome = np.where(s > 0, 0, np.where(s < 0, 1, 2))
         if k == n:
             for i in range(3):
@@ -434,12 +566,7 @@ def orbit_vote_sets(
             continue
         if use_key:
             key = rem.astype(np.int64) @ np.array(radix, dtype=np.int64)
-            uniq, inv = np.unique(key, return_inverse=True)
-            reps = [np.flatnonzero(inv == g)[0] for g in range(len(uniq))] if len(uniq) < 64 else None
-            if reps is None:
-                first = np.full(len(uniq), -1)
-                first[inv[::-1]] = np.arange(len(inv))[::-1]
-                reps = first
+            uniq, reps, inv = np.unique(key, return_index=True, return_inverse=True)
         else:
             uniq, reps, inv = np.unique(rem, axis=0, return_index=True, return_inverse=True)
         tab = np.bincount(inv.ravel() * 3 + outcome, minlength=3 * len(uniq)).reshape(-1, 3)
@@ -448,18 +575,68 @@ def orbit_vote_sets(
             for i in range(3):
                 total[i] += w * int(tab[g, i])
     assert sum(total) == size, (total, size)
-    return OrbitVote(total[0], total[1], total[2], method="exact",
-                     reduction=f"enumerated {n_arr} arrangements on {k} relevant states; other states counted combinatorially",
-                     **common)
+    how = f"enumerated {n_arr} arrangements on {k} relevant states; other states counted combinatorially"
+    if rule_name != "optimal":
+        how += "; rule probabilities compared in floating point (tolerance 1e-12)"
+    return OrbitVote(total[0], total[1], total[2], method="exact", reduction=how, **common)
 
 
-def _rule_signs(rule, vden, scaled):
+def _hybrid_signs(W, nA, vint):
+    """Single-level comparison when exact integers overflow float64: decide in floating point
+    where the gap exceeds a rigorous rounding bound, and recompute the rest exactly.
+
+    Returns ``f(rows)`` taking arrays of value-type indices.
+    """
+    wmax = max(abs(x) for row in W for x in row) or 1
+    vmax = max(abs(v) for v in vint) or 1
+    # normalised to [-1, 1] so that huge exact integers never overflow a float
+    Wf = np.array([[float(Fraction(x, wmax)) for x in row] for row in W])
+    WAf, WBf = Wf[:nA], Wf[nA:]
+    Wobj = np.array(W, dtype=object)
+    WAo, WBo = Wobj[:nA], Wobj[nA:]
+    vobj = np.array(vint, dtype=object)
+    vf = np.array([float(Fraction(v, vmax)) for v in vint])
+    ncols = len(W[0])
+    # |fl(w·v) - w·v| <= (ncols + 2) u sum_j |w_j v_j| <= (ncols + 2) u ncols (u = 2^-53, after
+    # normalisation, conversions included), doubled for safety, plus underflow slack
+    bound = 2 * (ncols + 2) * 2.0 ** -53 * ncols + 1e-300
+
+    def evaluate(rows):
+        vals = vf[rows]
+        d = (vals @ WAf.T).max(axis=1) - (vals @ WBf.T).max(axis=1)
+        sign = (d > 0).astype(np.int8) - (d < 0).astype(np.int8)
+        close = np.flatnonzero(np.abs(d) <= 2 * bound)
+        if len(close):
+            ev = vobj[rows[close]]
+            eA = [max(r) for r in ev.dot(WAo.T)]
+            eB = [max(r) for r in ev.dot(WBo.T)]
+            sign[close] = [(x > y) - (x < y) for x, y in zip(eA, eB)]
+        return sign
+
+    return evaluate
+
+
+def _rule_signs(rule, scale):
+    to_float = np.vectorize(lambda x: float(Fraction(int(x), scale)), otypes=[float])
+
     def compare(vals, WA, WB):
-        VA = (vals @ WA[0].T).astype(float) / vden
-        VB = (vals @ WB[0].T).astype(float) / vden
-        return rule.compare(VA, VB)
+        VA, VB = vals @ WA[0].T, vals @ WB[0].T
+        if VA.dtype == object:  # exact big integers: divide exactly, then round once
+            return rule.compare(to_float(VA), to_float(VB))
+        return rule.compare(VA.astype(float) / scale, VB.astype(float) / scale)
 
     return compare
+
+
+def _prune(visits, criterion):
+    """Keep ``ND`` of an option set (exactly verified, see ``non_dominated``): the best value of
+    a set is attained on its non-dominated elements, for every γ (spec §1)."""
+    from ._visits import non_dominated
+
+    if len(visits) <= _PRUNE_ABOVE:
+        return list(visits)  # a few options: the linear programmes would cost more than they save
+    vecs = [criterion.hull_vector(f) for f in visits]
+    return [visits[i] for i in non_dominated(vecs)]
 
 
 def orbit_vote(mdp, state, a, b, reward, criterion=None, **kwargs) -> OrbitVote:
@@ -491,8 +668,9 @@ def orbit_vote(mdp, state, a, b, reward, criterion=None, **kwargs) -> OrbitVote:
     criterion = criterion or Average()
     if len(reward) != mdp.n_states:
         raise WorkbenchError(f"reward has {len(reward)} values but {mdp.source} has {mdp.n_states} states ({', '.join(mdp.states)})")
-    A = options(mdp, state, a)
-    B = options(mdp, state, b)
+    A, B = options(mdp, state, a), options(mdp, state, b)
+    if criterion.name == "blackwell":  # single-level criteria are pruned on their vectors later
+        A, B = _prune(A, criterion), _prune(B, criterion)
     lv = criterion.levels(list(A) + list(B))
     optsA = [[lv[l][i] for l in range(len(lv))] for i in range(len(A))]
     optsB = [[lv[l][len(A) + i] for l in range(len(lv))] for i in range(len(B))]

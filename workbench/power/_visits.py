@@ -117,8 +117,21 @@ class VisitDistribution:
         return [tuple(c[j] for c in cols) for j in range(terms)]
 
     def rsd(self) -> tuple:
-        """Recurrent state distribution ``lim_{γ→1} (1-γ) f(γ)`` (exact)."""
-        return self.laurent(1)[0]
+        """Recurrent state distribution ``lim_{γ→1} (1-γ) f(γ)`` (exact).
+
+        With ``d(γ) = (1-γ) q(γ)`` (a simple pole), the limit is ``N(1) / q(1)``.
+        """
+        cached = self.__dict__.get("_rsd")
+        if cached is None:
+            one = Fraction(1)
+            if R.evaluate(self.denominator, one) == 0:
+                q1 = R.evaluate(R.divide_by_one_minus_x(self.denominator), one)
+                if q1 != 0:
+                    cached = tuple(R.evaluate(n, one) / q1 for n in self.numerators)
+            if cached is None:
+                cached = self.laurent(1)[0]
+            object.__setattr__(self, "_rsd", cached)
+        return cached
 
     def degree(self) -> int:
         return max([len(n) for n in self.numerators] + [len(self.denominator)])
@@ -256,7 +269,7 @@ def visit_distributions(mdp: MDP, state: str) -> tuple:
     --------
     >>> m = MDP.from_successors({"s": ["a", "b"], "a": ["a"], "b": ["b", "a"]})
     >>> sorted(f.label for f in visit_distributions(m, "s"))
-    ['s -> (a)', 's -> b -> (a)', 's -> b -> (b)']
+    ['s -> (a)', 's -> (b)', 's -> b -> (a)']
     """
     mdp.index(state)
     return _cached(mdp, state)
@@ -276,32 +289,91 @@ def recurrent_state_distributions(mdp: MDP, state: str) -> tuple:
     return tuple(dict.fromkeys(f.rsd() for f in visit_distributions(mdp, state)))
 
 
+def _exact_solution(M, b):
+    """A solution of ``M x = b`` over the rationals (free variables 0), or None."""
+    M = [list(map(Fraction, row)) + [Fraction(bi)] for row, bi in zip(M, b)]
+    nrow, ncol = len(M), len(M[0]) - 1
+    piv_cols, r = [], 0
+    for c in range(ncol):
+        p = next((i for i in range(r, nrow) if M[i][c] != 0), None)
+        if p is None:
+            continue
+        M[r], M[p] = M[p], M[r]
+        inv = 1 / M[r][c]
+        M[r] = [x * inv for x in M[r]]
+        for i in range(nrow):
+            if i != r and M[i][c] != 0:
+                f = M[i][c]
+                M[i] = [x - f * y for x, y in zip(M[i], M[r])]
+        piv_cols.append(c)
+        r += 1
+        if r == nrow:
+            break
+    if any(all(x == 0 for x in row[:-1]) and row[-1] != 0 for row in M):
+        return None
+    x = [Fraction(0)] * ncol
+    for i, c in enumerate(piv_cols):
+        x[c] = M[i][-1]
+    return x
+
+
+def _drop_simplex_interior(vecs, idx):
+    """Exact pre-filter: when all vectors are non-negative with the same sum ``c`` (visit
+    distributions, RSDs, POWER integrands), a vector supported on states ``x`` whose scaled
+    unit vectors ``c·e_x`` are all present is their convex combination, hence dominated."""
+    sums = {sum(v) for v in vecs}
+    if len(sums) != 1 or any(c < 0 for v in vecs for c in v):
+        return vecs, idx
+    c = sums.pop()
+    if c <= 0:
+        return vecs, idx
+    units = {next(i for i, x in enumerate(v) if x) for v in vecs if sum(1 for x in v if x) == 1}
+    keep = [j for j, v in enumerate(vecs)
+            if sum(1 for x in v if x) == 1 or not all(i in units for i, x in enumerate(v) if x)]
+    return [vecs[j] for j in keep], [idx[j] for j in keep]
+
+
 def non_dominated(vectors, *, tol: float = 1e-9) -> list[int]:
     """Indices of the non-dominated vectors ``ND(X)``: the vertices of ``conv(X)``.
 
-    A vector is dominated when it lies in the convex hull of the others (linear programme,
-    ``scipy.optimize.linprog``, feasibility tolerance ``tol``). Exact duplicates keep their
-    first occurrence. Exact when the vectors are distinct unit vectors (checked first).
-    """
-    from scipy.optimize import linprog
+    A vector is *dominated* when it lies in the convex hull of the others. A linear programme
+    (``scipy.optimize.linprog``) proposes convex weights; the claim is then re-checked in exact
+    rational arithmetic on the LP's support, and a vector whose domination cannot be verified
+    exactly is kept. So the result may keep a dominated vector, but never drops a vertex
+    (maxima of linear functions over ``ND(X)`` and ``X`` agree exactly). Exact duplicates keep
+    their first occurrence.
 
-    X = [tuple(v) for v in vectors]
+    Examples
+    --------
+    >>> non_dominated([(1, 0), (0, 1), (Fraction(1, 2), Fraction(1, 2))])
+    [0, 1]
+    """
+    X = [tuple(Fraction(c) for c in v) for v in vectors]
     first = list(dict.fromkeys(X))
     keep_idx = [X.index(v) for v in first]
-    if len(first) <= 1:
+    if len(first) <= 2:
+        return keep_idx
+    first, keep_idx = _drop_simplex_interior(first, keep_idx)
+    if len(first) <= 2:
         return keep_idx
     arr = np.array([[float(c) for c in v] for v in first])
     is_unit = np.all((arr == 0) | (arr == 1), axis=1) & (arr.sum(axis=1) == 1)
     if is_unit.all():
         return keep_idx
+    from scipy.optimize import linprog
+
     out = []
     for i, v in enumerate(arr):
         others = np.delete(arr, i, axis=0)
-        # lambda >= 0, sum lambda = 1, others^T lambda = v
+        other_idx = [j for j in range(len(first)) if j != i]
         A_eq = np.vstack([others.T, np.ones(len(others))])
         b_eq = np.concatenate([v, [1.0]])
-        res = linprog(np.zeros(len(others)), A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs",
-                      options={"primal_feasibility_tolerance": tol})
-        if res.status != 0:  # infeasible: a vertex
-            out.append(keep_idx[i])
+        res = linprog(np.zeros(len(others)), A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if res.status == 0:
+            support = [other_idx[j] for j in np.flatnonzero(res.x > 1e-12)]
+            M = [[first[j][c] for j in support] for c in range(len(v))] + [[Fraction(1)] * len(support)]
+            lam = _exact_solution(M, list(first[i]) + [Fraction(1)])
+            if lam is not None and all(x >= 0 for x in lam):
+                continue  # verified dominated
+        out.append(keep_idx[i])
     return out

@@ -1,0 +1,112 @@
+"""Benchmarks of the heterogeneous engine (spec §6, issue 4), all measured in one run.
+
+1. Copy bandwidth of this machine, measured with numpy (``np.copyto`` of a 512 MB array;
+   bandwidth = bytes read + bytes written per second, best of 5).
+2. Time per vector-field evaluation at N = 1000, 3000, 10000 for each kernel back-end
+   (dense float64, dense float32, sparse cutoff), against the memory-bandwidth floor
+   ``bytes of kernel data streamed per evaluation / copy bandwidth``, and the ratio. An Euler
+   step is one evaluation; a Dormand–Prince step is six (FSAL), so its floor is six times that.
+3. N = 3000 (gaussian4d, p0 = 0.01, seed 0) integrated to saturation with each back-end.
+4. Optional (``--figure-sweep DIR``): the figure sweep at its default size (3 geometries x
+   5 priors x 5 seeds, N <= 8192) on 2 local processes, resumable in DIR.
+5. Peak resident memory (``resource.getrusage``, this process; children separately).
+
+    python benchmarks/bench_hetero.py [--sizes 1000,3000,10000] [--figure-sweep /tmp/hetero_sweep]
+
+The machine is shared: numbers are noisy (repeat the run and quote the best).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sys
+import time
+
+import numpy as np
+
+from workbench.rs._geometry import geometry_by_name
+from workbench.rs._hetero import EnvironmentSequence, HeteroConfig, hetero_system, simulate_hetero
+from workbench.rs._kernels import Dense32, Dense64, SparseCutoff
+
+
+def copy_bandwidth(nbytes: int = 512 * 2**20, repeats: int = 5) -> float:
+    a = np.ones(nbytes // 8)
+    b = np.empty_like(a)
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        np.copyto(b, a)
+        best = min(best, time.perf_counter() - t0)
+    return 2 * a.nbytes / best
+
+
+def time_evaluation(field, y, min_time: float = 1.0, max_reps: int = 200) -> float:
+    field(y)
+    reps, t0 = 0, time.perf_counter()
+    while reps < max_reps and (time.perf_counter() - t0 < min_time or reps < 3):
+        field(y)
+        reps += 1
+    return (time.perf_counter() - t0) / reps
+
+
+def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # kB on Linux
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,3000,10000")
+    ap.add_argument("--saturation-n", type=int, default=3000)
+    ap.add_argument("--figure-sweep", metavar="DIR", default=None, help="also run the default-size figure sweep (up to ~30 min)")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"machine: {platform.machine()}, python {platform.python_version()}, numpy {np.__version__}; shared, noisy")
+    bw = copy_bandwidth()
+    print(f"copy bandwidth (numpy copyto, read+write): {bw / 1e9:.2f} GB/s")
+    cfg, g = HeteroConfig(), geometry_by_name("gaussian4d")
+    seq = EnvironmentSequence(g, cfg, seed=0)
+    backends = [Dense64(), Dense32(), SparseCutoff()]
+    print("\nper vector-field evaluation (= one Euler step; a Dormand-Prince step is 6 evaluations)")
+    print(f"{'N':>6} {'kernel':>8} {'build s':>8} {'MB/eval':>9} {'ms/eval':>9} {'floor ms':>9} {'ratio':>6}  storage")
+    for n in sizes:
+        envs = seq.take(n, 0.01)
+        for b in backends:
+            system, kernels = hetero_system(envs, cfg, b)
+            field = system.vector_field()
+            t = time_evaluation(field, system.initial)
+            floor = kernels.bytes_per_evaluation / bw
+            storage = ",".join(f"{m['variables']}:{m['storage']}" for m in kernels.report["matrices"])
+            print(f"{n:>6} {b.name:>8} {kernels.seconds:>8.2f} {kernels.bytes_per_evaluation / 1e6:>9.1f} {1e3 * t:>9.3f} "
+                  f"{1e3 * floor:>9.3f} {t / floor:>6.2f}  {storage}; trunc err {kernels.report['max_truncation_error']:.2g}")
+            del system, kernels, field
+        sys.stdout.flush()
+
+    print(f"\nN = {args.saturation_n} to saturation (gaussian4d, p0 = 0.01, seed 0, adaptive)")
+    for b in backends:
+        r = simulate_hetero(cfg, g, args.saturation_n, 0.01, 0, backend=b)
+        print(f"  {b.name:>8}: {r.seconds:6.2f} s  {r.steps} steps  outcome {r.outcome}  mean p {r.mean_p:.6f}  "
+              f"T_sat {r.t_sat:.6g}")
+    print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
+
+    if args.figure_sweep:
+        from workbench.rs._sweep import ProcessExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
+
+        spec = SweepSpec(("gaussian4d", "longtail4d", "gaussian100d"), priors=(0.1, 0.03, 0.01, 0.003, 0.001),
+                         seeds=tuple(range(5)), n_max=8192)
+        t0 = time.perf_counter()
+        res = run_sweep(spec, store=SweepStore(args.figure_sweep), executor=ProcessExecutor(args.workers),
+                        progress=True, reference=True)
+        run = res.summary["run"]
+        print(f"\nfigure sweep: {run['tasks']} tasks ({run['computed']} computed, {run['reused']} reused) in "
+              f"{time.perf_counter() - t0:.0f} s wall on {args.workers} processes; summed task time {run['task_seconds']:.0f} s")
+        for g_, v in res.summary["slopes"].items():
+            print(f"  {g_}: slope {v.get('slope')} CI {v.get('ci')}")
+        print(f"  figure: {plot_sweep(res.summary, f'{args.figure_sweep}/rs_hetero_slopes.png')}")
+        print(f"peak RSS of worker processes: {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

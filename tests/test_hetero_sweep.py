@@ -1,0 +1,253 @@
+"""Sweeps (spec §6, RS7): executors give identical results, the store resumes after SIGKILL, CLI contract."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench._cli import main
+from workbench._errors import WorkbenchError
+from workbench.rs._sweep import (
+    DaskExecutor, ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, deterministic_part, executor_from_options,
+    median_interval, run_sweep, slope_with_bootstrap,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = SweepSpec(geometries=("gaussian4d", "gaussian100d"), priors=(0.3, 0.1), seeds=(0, 1), n_max=32)
+
+
+@pytest.fixture(scope="module")
+def serial_small():
+    return run_sweep(SMALL)
+
+
+def test_serial_summary_contract(serial_small):
+    s = serial_small.summary
+    assert len(s["results"]) == 8
+    assert {"geometry", "p0", "seed", "n_star"} <= set(s["results"][0])
+    assert set(s["slopes"]) == {"gaussian4d", "gaussian100d"}
+    assert s["calibration"]["gaussian4d"]["scale"] == pytest.approx(1.012005, rel=1e-5)
+    json.dumps(s)  # strict JSON
+
+
+def test_process_executor_identical(serial_small):
+    par = run_sweep(SMALL, executor=ProcessExecutor(2))
+    assert deterministic_part(par.summary) == deterministic_part(serial_small.summary)
+    assert par.summary["run"]["executor"] == "processes"
+
+
+def test_dask_local_cluster_identical(serial_small):
+    """A real two-worker Dask LocalCluster on loopback, joined through its tcp:// address."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                           host="127.0.0.1", protocol="tcp://")
+    try:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        res = run_sweep(SMALL, executor=DaskExecutor(cluster.scheduler_address))
+        assert len(cluster.workers) == 2
+    finally:
+        cluster.close()
+    assert deterministic_part(res.summary) == deterministic_part(serial_small.summary)
+    assert res.summary["run"]["scheduler"].startswith("tcp://")
+
+
+@pytest.mark.slow
+def test_dask_executor_own_local_cluster(serial_small):
+    res = run_sweep(SMALL, executor=DaskExecutor(None, workers=2, processes=True))
+    assert deterministic_part(res.summary) == deterministic_part(serial_small.summary)
+
+
+def test_executor_options():
+    assert isinstance(executor_from_options(None, None), SerialExecutor)
+    assert isinstance(executor_from_options(None, 3), ProcessExecutor)
+    assert executor_from_options("local", None).address is None
+    with pytest.raises(WorkbenchError, match="--workers does not apply"):
+        executor_from_options("tcp://127.0.0.1:1", 2)
+    with pytest.raises(WorkbenchError):
+        executor_from_options("bogus", None)
+
+
+def test_store_resumes_validates_and_refuses_other_parameters(tmp_path, serial_small):
+    store = SweepStore(tmp_path / "st")
+    first = run_sweep(SMALL, store=store)
+    recs = sorted((tmp_path / "st" / "records").glob("*.json"))
+    assert len(recs) == 8 and (tmp_path / "st" / "manifest.json").exists()
+    assert deterministic_part(first.summary) == deterministic_part(serial_small.summary)
+    mtimes = {p: p.stat().st_mtime_ns for p in recs}
+    # Damage one record, leave a stray temporary file: the damaged one is recomputed, the .part ignored.
+    recs[0].write_text(recs[0].read_text()[:50])
+    (tmp_path / "st" / "records" / ".junk.json.abc.part").write_text("{")
+    again = run_sweep(SMALL, store=SweepStore(tmp_path / "st"))
+    assert again.summary["run"]["reused"] == 7 and again.summary["run"]["computed"] == 1
+    assert all(p.stat().st_mtime_ns == m for p, m in mtimes.items() if p != recs[0])
+    assert not list((tmp_path / "st" / "records").glob("*.part"))
+    assert deterministic_part(again.summary) == deterministic_part(first.summary)
+    other = SweepSpec(geometries=SMALL.geometries, priors=SMALL.priors, seeds=SMALL.seeds, n_max=64)
+    with pytest.raises(WorkbenchError, match="different parameters.*n_max"):
+        run_sweep(other, store=SweepStore(tmp_path / "st"))
+
+
+def test_sweep_spec_rejects_bad_input():
+    for kw in ({"geometries": ("nope",)}, {"priors": (0.0,)}, {"priors": (0.1, 0.1)}, {"seeds": ()},
+               {"n_max": 1}, {"rel_tol": -1}, {"kernel": "dense", "cutoff": 1e-3}, {"integrator": "euler", "rtol": 1e-6},
+               {"kernel": "dense32", "rtol": 1e-9}, {"geometries": ("gaussian4d", "gaussian4d")}):
+        base = {"geometries": ("gaussian4d",), "priors": (0.1,), "seeds": (0,)}
+        with pytest.raises(WorkbenchError):
+            SweepSpec(**{**base, **kw})
+
+
+def test_median_interval_and_bootstrap_slope():
+    m = median_interval([5, 1, 3, 2, 4, 7, 6], level=0.95)
+    assert m["median"] == 4 and m["ci"] == [1, 7] and m["ci_coverage"] == pytest.approx(1 - 2 / 128)
+    m = median_interval([1, 2, float("inf")])
+    assert m["median"] == 2 and m["ci"] == [1, None] and m["censored"] == 1 and m["ci_coverage"] == 0.75
+    x = np.log10([1e-1, 1e-2, 1e-3])
+    rng = np.random.default_rng(0)
+    y = 0.5 - 1.0 * x[:, None] + 0.05 * rng.standard_normal((3, 6))
+    fit = slope_with_bootstrap(x, y, resamples=500)
+    assert fit["ci"][0] < fit["slope"] < fit["ci"][1] and fit["slope"] == pytest.approx(-1.0, abs=0.1)
+    assert slope_with_bootstrap(x, 2 - 0.7 * x[:, None] + 0 * y)["ci"] == pytest.approx([-0.7, -0.7])
+
+
+# ----------------------------------------------------------------- command line
+
+SWEEP_ARGS = ["rs", "sweep", "--geometries", "gaussian4d", "--p0", "0.1,0.05,0.03", "--seeds", "3", "--n-max", "96",
+              "--no-reference"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_hetero_cli_json_contract(capsys):
+    code, out, _ = run(capsys, "rs", "hetero", "--geometry", "gaussian4d", "--n", "50", "--p0", "0.1", "--seed", "3",
+                       "--kernel", "sparse", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["outcome"] in ("reward-seeking", "local", "undecided")
+    assert isinstance(d["mean_p"], float) and (d["t_sat"] is None or isinstance(d["t_sat"], float))
+    assert 0 <= d["fraction_reward_seeking"] <= 1 and d["calibrated_scale"] > 0
+    assert d["kernel"]["backend"] == "sparse" and d["kernel"]["max_truncation_error"] < 1e-6
+
+
+@pytest.mark.parametrize("argv", [
+    ["rs", "hetero", "--geometry", "nope", "--n", "5"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "0"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "2.5"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--p0", "1"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--p0", "0"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--seed", "-1"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--integrator", "euler", "--rtol", "1e-6"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--dt", "0.1"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--kernel", "dense", "--cutoff", "1e-4"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--kernel", "dense32", "--rtol", "1e-8"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--length-scales", "1,1"],
+    ["rs", "hetero", "--geometry", "gaussian4d", "--n", "5", "--target-coupling", "1.5"],
+    ["rs", "hetero", "--geometry", "gaussian4d"],
+])
+def test_hetero_bad_input_one_line_exit_2(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and err.startswith("workbench: error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("extra", [
+    ["--geometries", "gaussian4d,nope"], ["--p0", "0.1,1.2"], ["--seeds", "0"], ["--n-max", "1"],
+    ["--scheduler", "tcp://127.0.0.1:1", "--workers", "2"], ["--workers", "0"], ["--plot", "fig.txt"],
+    ["--integrator", "euler", "--rtol", "1e-6"],
+])
+def test_sweep_bad_input_writes_nothing(capsys, tmp_path, extra):
+    out_dir = tmp_path / "store"
+    code, _, err = run(capsys, *SWEEP_ARGS, "--out", str(out_dir), *extra)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert not out_dir.exists()
+
+
+def test_sweep_cli_json_plot_and_parameter_mismatch(capsys, tmp_path):
+    out_dir, plot = tmp_path / "store", tmp_path / "fig.png"
+    code, out, err = run(capsys, *SWEEP_ARGS, "--out", str(out_dir), "--plot", str(plot), "--json")
+    d = json.loads(out)
+    assert code == 0 and err == ""  # quiet under --json
+    assert [(r["p0"], r["seed"]) for r in d["results"]] == [(p, s) for p in (0.1, 0.05, 0.03) for s in range(3)]
+    assert "gaussian4d" in d["slopes"] and plot.stat().st_size > 1000 and (out_dir / "summary.json").exists()
+    before = {p: p.stat().st_mtime_ns for p in (out_dir / "records").iterdir()}
+    code, out, err = run(capsys, *SWEEP_ARGS[:-1], "--out", str(out_dir), "--seeds", "4", "--no-reference")
+    assert code == 2 and "different parameters" in err and "seeds" in err and err.count("\n") == 1
+    assert {p: p.stat().st_mtime_ns for p in (out_dir / "records").iterdir()} == before
+
+
+def _children(pid):
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_sweep_resumes_after_sigkill(tmp_path):
+    """Kill a sweep subprocess (2 worker processes) with SIGKILL after some records exist: its workers
+    exit too, and the resumed sweep reuses the records untouched (same mtimes) with results equal to
+    an uninterrupted run."""
+    out_dir = tmp_path / "killed"
+    args = ["rs", "sweep", "--geometries", "gaussian4d,longtail4d", "--p0", "0.1,0.05", "--seeds", "3",
+            "--n-max", "64", "--no-reference"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", *args, "--out", str(out_dir), "--workers", "2", "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    records = out_dir / "records"
+    deadline = time.time() + 120
+    while time.time() < deadline and (not records.exists() or len(list(records.glob("*.json"))) < 2):
+        time.sleep(0.02)
+    workers = _children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL and workers
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers), "orphaned worker processes"
+    survivors = {p: p.stat().st_mtime_ns for p in records.glob("*.json")}
+    assert 2 <= len(survivors) < 12, "the kill should land partway through the 12 tasks"
+    for p in survivors:  # every record on disk is complete JSON (atomic writes)
+        json.loads(p.read_text())
+    resumed = run_sweep(_spec_from_cli(args, out_dir), store=SweepStore(out_dir))
+    assert resumed.summary["run"]["reused"] == len(survivors)
+    assert {p: p.stat().st_mtime_ns for p in survivors} == survivors
+    fresh = run_sweep(_spec_from_cli(args, tmp_path / "fresh"))
+    assert deterministic_part(resumed.summary) == deterministic_part(fresh.summary)
+
+
+def _spec_from_cli(args, out):
+    from workbench._cli import build_parser
+    from workbench.rs._hetero_cli import sweep_spec_from_args
+
+    return sweep_spec_from_args(build_parser().parse_args([*args, "--out", str(out)]))
+
+
+@pytest.mark.slow
+def test_rs7_check_runs_and_verifies(tmp_path):
+    from workbench._claims import CheckContext, Status
+    from workbench.rs._hetero_claims import check_rs7
+
+    ev = check_rs7(CheckContext(out_dir=tmp_path))
+    assert ev.status == Status.VERIFIED, ev.summary
+    assert (tmp_path / "figures" / "rs7_hetero_slopes.png").stat().st_size > 1000
+    assert len(ev.details["confirmation_at_2n_star"]) == 27
