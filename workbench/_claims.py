@@ -117,6 +117,14 @@ class CheckContext:
             return None
         return Path(self.out_dir) / "figures" / name
 
+    def figure(self, name: str, plot: Callable[[Path], Any]) -> tuple[str, ...]:
+        """Run ``plot(path)`` when there is an output directory; return the names for ``Evidence.figures``."""
+        path = self.figure_path(name)
+        if path is None:
+            return ()
+        plot(path)
+        return (f"figures/{name}",)
+
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.cache:
             self.cache[key] = compute()

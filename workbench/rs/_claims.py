@@ -38,14 +38,6 @@ def _pattern(outcomes) -> str:
     return "".join("R" if o == REWARD_SEEKING else ("L" if o == "local" else "?") for o in outcomes)
 
 
-def _figure(context: CheckContext, name: str, plot) -> tuple[str, ...]:
-    path = context.figure_path(name)
-    if path is None:
-        return ()
-    plot(path)
-    return (f"figures/{name}",)
-
-
 @claim("RS1", source=f"{SEED}, 'Single-Environment'",
        statement="N = 1: a positive skill gap x0 - y0 > 0 with a slow enough local learner lets reward-seeking win; "
                  "a fast local learner wins instead.",
@@ -68,8 +60,8 @@ def check_rs1(context: CheckContext) -> Evidence:
     example_ok = ex.outcome[0] == REWARD_SEEKING
     thresholds_grow = all(b >= a for a, b in zip(thresholds, thresholds[1:]) if a is not None and b is not None)
     ok = example_ok and all(down_set) and all(has_win) and all(fast_local_loses) and thresholds_grow and undecided == 0
-    figs = _figure(context, "rs1_trajectory_skill_gap.png", lambda p: plot_trajectory(SKILL_GAP_EXAMPLE, p))
-    figs += _figure(context, "rs1_skill_sweep.png", lambda p: plot_skill_sweep(base.with_(alpha=(1.0, 1.0, 0.3)), p))
+    figs = context.figure("rs1_trajectory_skill_gap.png", lambda p: plot_trajectory(SKILL_GAP_EXAMPLE, p))
+    figs += context.figure("rs1_skill_sweep.png", lambda p: plot_skill_sweep(base.with_(alpha=(1.0, 1.0, 0.3)), p))
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
         f"Skill-gap example (p0=0.1, x0=1, y0=-1, alpha=(1,1,0.3)) ends {ex.outcome[0]} with p(T_sat)={ex.mean_p[0]:.4f}. "
@@ -109,7 +101,7 @@ def check_rs2(context: CheckContext) -> Evidence:
     ex = simulate(reduced_system(LEARNABILITY_GAP_EXAMPLE))
     low = [s for s in skills if s <= -2.0]
     ok = ex.outcome[0] == REWARD_SEEKING and all(up_set) and all(first_win[s] is not None for s in low) and not rs[:, alpha_x <= 1].any()
-    figs = _figure(context, "rs2_trajectory_learnability_gap.png", lambda q: plot_trajectory(LEARNABILITY_GAP_EXAMPLE, q))
+    figs = context.figure("rs2_trajectory_learnability_gap.png", lambda q: plot_trajectory(LEARNABILITY_GAP_EXAMPLE, q))
     never = [s for s in skills if first_win[s] is None]
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
@@ -252,7 +244,7 @@ def check_rs5(context: CheckContext) -> Evidence:
     undecided = int((res.outcome == "undecided").sum())
     proof = _proof(context, "monotonicity_direction")
     ok = symbolic_ok and not violations and undecided == 0 and (proof.passed or not proof.available)
-    figs = _figure(context, "rs5_phase_diagram.png", lambda q: plot_phase_diagram(HomogeneousConfig(p0=0.01), q))
+    figs = context.figure("rs5_phase_diagram.png", lambda q: plot_phase_diagram(HomogeneousConfig(p0=0.01), q))
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
         f"sympy: du/dN = {sp.sstr(du)} (>= 0 iff c_x >= c_z), dv/dN = {sp.sstr(dv)} (< 0 iff c_y < c_z). "
@@ -301,7 +293,7 @@ def check_rs6(context: CheckContext) -> Evidence:
     except ImportError:
         pass
     r_linear_in_log = np.polyfit(np.log10(CANONICAL_PRIORS), [r.n_star_continuous for r in rres], 1)
-    figs = _figure(context, "rs6_scaling_law.png", lambda q: plot_scaling([("gradient", res, fit), ("replicator", rres, rfit)], q))
+    figs = context.figure("rs6_scaling_law.png", lambda q: plot_scaling([("gradient", res, fit), ("replicator", rres, rfit)], q))
     shares = not (rfit.slope_ci[1] < fit.slope_ci[0] or rfit.slope_ci[0] > fit.slope_ci[1])
     ok = straight and monotone and rel < 1e-4
     summary = (
