@@ -1,0 +1,33 @@
+"""Figure: the same orbit under discounted(gamma), Blackwell and average reward (claim PS8).
+
+The n/(n+1) law is an average-reward statement; under discounting the weak fraction for
+Wait! dips below 2/3 (spec §4 pitfalls).
+
+    python examples/ps_criteria_gamma.py --out figures/
+"""
+
+import argparse
+from fractions import Fraction
+from pathlib import Path
+
+from workbench.power._claims import load_named, plot_weak_fraction_vs_gamma
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", default="figures")
+    ap.add_argument("--reward", default="1,2,3,4,5", help="reward on (start, wait, candy, chocolate, hug)")
+    ap.add_argument("--tiny", action="store_true")
+    args = ap.parse_args(argv)
+    steps = 5 if args.tiny else 20
+    gammas = [Fraction(k, steps) for k in range(steps)] + [Fraction(99, 100)]
+    reward = [Fraction(x) for x in args.reward.split(",")]
+    path = Path(args.out) / "ps_weak_fraction_vs_gamma.png"
+    plot_weak_fraction_vs_gamma(load_named("wait"), "start", ["candy"], ["wait"], reward, path, gammas=gammas,
+                                bound=Fraction(2, 3))
+    return [path]
+
+
+if __name__ == "__main__":
+    for p in main():
+        print(p)

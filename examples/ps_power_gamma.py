@@ -1,0 +1,33 @@
+"""Figure: POWER(s, gamma) on [0, 1] for the states of the OPTTSP Figure-1 MDP (claim PS13).
+
+iid uniform [0, 1] rewards; exact where the engine has a closed form (k terminal 1-cycles give
+k/(k+1)), Monte Carlo with 95% error bars otherwise. gamma = 0 and 1 are continuous limits.
+
+    python examples/ps_power_gamma.py --out figures/
+"""
+
+import argparse
+from fractions import Fraction
+from pathlib import Path
+
+from workbench.power._claims import load_named, plot_power_vs_gamma
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", default="figures")
+    ap.add_argument("--samples", type=int, default=20_000)
+    ap.add_argument("--tiny", action="store_true")
+    args = ap.parse_args(argv)
+    steps = 4 if args.tiny else 10
+    samples = 2_000 if args.tiny else args.samples
+    gammas = [Fraction(k, steps) for k in range(steps + 1)]
+    path = Path(args.out) / "ps_power_vs_gamma.png"
+    plot_power_vs_gamma(load_named("opttsp_figure1"), ["shutdown", "left", "right", "start"], path,
+                        gammas=gammas, samples=samples)
+    return [path]
+
+
+if __name__ == "__main__":
+    for p in main():
+        print(p)
