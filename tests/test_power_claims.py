@@ -30,8 +30,8 @@ from workbench.power import (
     random_deterministic,
     terminal_choice,
 )
+from workbench.power._rules import UniformQuantiliser
 from workbench.power._claims import (
-    TieSplittingQuantiliser,
     generic_rewards,
     load_named,
     multisets,
@@ -220,12 +220,12 @@ def test_property_terminal_formula_matches_engine_and_fractional_law(n, m, data)
 
 @settings(max_examples=20)
 @given(data=st.data())
-def test_property_tie_splitting_quantiliser_is_permutation_equivariant(data):
+def test_property_quantiliser_is_permutation_equivariant(data):
     k = data.draw(st.integers(2, 6))
     vals = data.draw(st.lists(st.integers(0, 2), min_size=k, max_size=k))
     q = data.draw(st.sampled_from([0.2, 1 / 3, 0.5, 1.0]))
     perm = data.draw(st.permutations(range(k)))
-    rule = TieSplittingQuantiliser(q)
+    rule = UniformQuantiliser(q)
     P = rule.probabilities(np.array([vals], dtype=float))[0]
     P2 = rule.probabilities(np.array([[vals[i] for i in perm]], dtype=float))[0]
     assert np.allclose(P2, P[list(perm)]) and math.isclose(P.sum(), 1.0)

@@ -101,3 +101,12 @@ def test_visit_distribution_copies_bound_discounted_and_blackwell_votes():
         if found >= 6:
             break
     assert found >= 6
+
+
+def test_identity_is_not_reported_as_a_copy():
+    """A shared option makes phi = id satisfy phi.A ⊆ B; the spec calls that degenerate (§2)."""
+    from workbench.power import MDP, copies_at
+
+    m = MDP.from_successors({"s0": ["s1", "s2"], "s1": ["s1"], "s2": ["s1"]})
+    cert = copies_at(m, "s0", ["s1"], ["s2"])
+    assert cert.n == 0 and cert.involutions == ()

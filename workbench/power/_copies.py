@@ -181,7 +181,7 @@ def _candidates(A, B, max_iter):
                     break
                 used.add(p)
                 pairs.append(p)
-        if not ok:
+        if not ok or not pairs:  # the identity is a copy only degenerately (spec §2)
             continue
         phi = Involution(tuple(pairs))
         image = phi.apply_set(A)

@@ -132,18 +132,28 @@ class Satisfice(_Rule):
 
 @dataclass(frozen=True)
 class UniformQuantiliser(_Rule):
-    """Uniform over the top ``q`` fraction of C's options by value (at least one)."""
+    """Uniform over the top ``q`` fraction of C's options by value: ``k = ceil(q |C|)`` options
+    (at least one); options tied at the boundary value share the remaining mass equally, so the
+    rule depends only on the multiset of values (permutation-equivariant, as RDSP Prop A.11 needs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> UniformQuantiliser(1 / 3).probabilities(np.array([[0.0, 0.0, 0.0]])).round(4).tolist()
+    [[0.3333, 0.3333, 0.3333]]
+    """
 
     q: float = 0.5
     name = "quantiliser"
 
     def probabilities(self, V):
         n = V.shape[1]
-        top = max(1, int(np.ceil(self.q * n)))
-        order = np.argsort(-V, axis=1, kind="stable")
-        m = np.zeros_like(V, dtype=float)
-        np.put_along_axis(m, order[:, :top], 1.0, axis=1)
-        return m / top
+        k = max(1, int(np.ceil(self.q * n)))
+        boundary = -np.sort(-V, axis=1)[:, k - 1:k]
+        above = (V > boundary).astype(float)
+        tied = (V == boundary).astype(float)
+        left = k - above.sum(axis=1, keepdims=True)
+        return (above + tied * left / tied.sum(axis=1, keepdims=True)) / k
 
 
 def rule_from_spec(text: str):
