@@ -7,7 +7,7 @@ import pytest
 
 from workbench._cli import main
 from workbench._errors import WorkbenchError
-from workbench.power import MDP, chain, dumps_mdp, gridworld, load_mdp, loads_mdp, random_deterministic, star
+from workbench.power import chain, dumps_mdp, gridworld, load_mdp, loads_mdp, random_deterministic, star
 
 ROOT = Path(__file__).resolve().parents[2]
 MDPS = sorted((ROOT / "mdps").glob("*.toml"))

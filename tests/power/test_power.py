@@ -9,7 +9,6 @@ from scipy import stats
 
 from workbench._errors import WorkbenchError
 from workbench.power import (
-    MDP,
     Average,
     Discounted,
     IIDDistribution,

@@ -117,18 +117,25 @@ def run_mdp_show(args) -> int:
 
 # --- orbit -----------------------------------------------------------------------------------
 
-def run_orbit(args) -> int:
-    from .._cli import print_json
-    from ._criteria import criterion_from_name
+def _load_with_options(args):
+    """The MDP file, the state and the validated first-action lists ``--a`` and ``--b``."""
     from ._mdp import load_mdp
-    from ._orbits import orbit_vote
-    from ._rules import rule_from_spec
 
     mdp = load_mdp(args.file)
     state = _state(mdp, args.state)
     a, b = _list(args.a, "--a"), _list(args.b, "--b")
     mdp.check_actions(state, a)
     mdp.check_actions(state, b)
+    return mdp, state, a, b
+
+
+def run_orbit(args) -> int:
+    from .._cli import print_json
+    from ._criteria import criterion_from_name
+    from ._orbits import orbit_vote
+    from ._rules import rule_from_spec
+
+    mdp, state, a, b = _load_with_options(args)
     reward = parse_reward(args.reward, mdp)
     if args.gamma is not None and args.criterion != "discounted":
         raise WorkbenchError("--gamma only applies to --criterion discounted")
@@ -192,13 +199,8 @@ def run_copies(args) -> int:
     from .._cli import print_json
     from ._copies import copies_at
     from ._criteria import criterion_from_name
-    from ._mdp import load_mdp
 
-    mdp = load_mdp(args.file)
-    state = _state(mdp, args.state)
-    a, b = _list(args.a, "--a"), _list(args.b, "--b")
-    mdp.check_actions(state, a)
-    mdp.check_actions(state, b)
+    mdp, state, a, b = _load_with_options(args)
     crit = criterion_from_name(args.criterion, args.gamma)
     cert = copies_at(mdp, state, a, b, crit)
     if args.json:

@@ -15,7 +15,6 @@ sign of ``P(A|C) - P(B|C)`` per row. Probabilities are compared with an absolute
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 

@@ -17,7 +17,7 @@ from .._proofs import run_proof
 from ._critical import critical_diversity, fit_scaling
 from ._homogeneous import HomogeneousConfig, alpha_eff, full_system, reduced_system
 from ._model import ReplicatorFlow
-from ._simulate import REWARD_SEEKING, Horizon, Saturation, simulate
+from ._simulate import REWARD_SEEKING, Horizon, simulate
 from ._solvers import DormandPrince
 
 SEED = "seed 000 (Physics of RL: toy scaling laws for the emergence of reward-seeking)"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
 from .._errors import WorkbenchError
 from .._numbers import parse_number, parse_number_list
 from ._homogeneous import HomogeneousConfig, full_system, reduced_system

@@ -7,7 +7,7 @@ stopping event; finished systems are dropped from the working arrays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
