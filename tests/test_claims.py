@@ -9,7 +9,7 @@ from workbench._cli import main
 
 def test_registry_has_the_reward_seeking_claims():
     ids = {c.id for c in all_claims()}
-    assert {"RS1", "RS2", "RS3", "RS4", "RS5", "RS6", "RS7", "RS9"} <= ids
+    assert {"RS1", "RS2", "RS3", "RS4", "RS5", "RS6", "RS7", "RS8", "RS9"} <= ids
     for c in all_claims():
         assert c.source and c.statement and c.code
 
@@ -58,3 +58,9 @@ def test_symbolic_checks_exit_nonzero_on_failure(capsys):
     with pytest.raises(SystemExit) as exc:
         check.finish()
     assert exc.value.code == 1 and "FAILED" in capsys.readouterr().out
+
+
+def test_evidence_rejects_figure_names_outside_the_report():
+    with pytest.raises(ValueError):
+        Evidence(Status.VERIFIED, "x", "numeric", figures=("plot.png",))
+    assert Evidence(Status.VERIFIED, "x", "numeric", figures=("figures/plot.png",)).figures == ("figures/plot.png",)

@@ -71,6 +71,9 @@ class Evidence:
         object.__setattr__(self, "status", Status(self.status))
         if self.method not in {"symbolic", "exact", "numeric", "search", "none"}:
             raise WorkbenchError(f"evidence method {self.method!r} is not one of symbolic, exact, numeric, search")
+        bad = [f for f in self.figures if not (f.startswith("figures/") and "/" not in f[len("figures/"):])]
+        if bad:
+            raise WorkbenchError(f"evidence figures must be 'figures/<name>' (use CheckContext.figure), got {bad}")
 
 
 @dataclass(frozen=True)

@@ -112,14 +112,6 @@ def _worst(votes):
     return min(votes, key=lambda rv: rv[1].weak_fraction_b)
 
 
-def _figure(context: CheckContext, name: str, plot) -> tuple[str, ...]:
-    path = context.figure_path(name)
-    if path is None:
-        return ()
-    plot(path)
-    return (f"figures/{name}",)
-
-
 def _cert_json(cert) -> dict:
     return {"n": cert.n, "bound": _fs(cert.bound), "disjoint": cert.disjoint, "orthogonal": cert.orthogonal,
             "level": cert.level, "search": cert.search,
@@ -284,8 +276,8 @@ def _bound_example(context, mdp, state, a, b, rewards, n_expected, bound, fig_pr
     rows = [{"label": f"worst orbit {_rs(worst_r)[:8]}{'...' if len(worst_r) > 8 else ''}", "vote": worst, "bound": cert.bound}]
     for r, v in list(extra_rows)[:3]:
         rows.append({"label": f"{label} {_rs(r)[:6]}...", "vote": v, "bound": cert.bound})
-    figs = _figure(context, f"{fig_prefix}_involutions.png", lambda p: plot_involutions(mdp, state, a, b, p, cert=cert))
-    figs += _figure(context, f"{fig_prefix}_orbit_bars.png",
+    figs = context.figure(f"{fig_prefix}_involutions.png", lambda p: plot_involutions(mdp, state, a, b, p, cert=cert))
+    figs += context.figure(f"{fig_prefix}_orbit_bars.png",
                     lambda p: plot_orbit_bars(rows, p, title=f"{mdp.name}: A = {a} vs B = {b} ({AVERAGE[:14]})"))
     details = {"criterion": AVERAGE, "counted_over": COUNTED, "state": state, "A": list(a), "B": list(b),
                "copies": _cert_json(cert), "claimed_bound": _fs(bound), "orbits_checked": len(votes),
@@ -450,7 +442,7 @@ def check_ps4(context: CheckContext) -> Evidence:
     ok = (cert.n == 25 and distinct.weak_fraction_b == Fraction(51, 53) and agree
           and all(Fraction(row["weak_fraction_b"]) >= Fraction(51, 53) for row in rows))
     bw = orbit_vote(m, "start", ["die"], ["live"], [0] * 54 + [1, 1], Blackwell())
-    figs = _figure(context, "ps4_live51_die2_bars.png", lambda p: plot_orbit_bars(
+    figs = context.figure("ps4_live51_die2_bars.png", lambda p: plot_orbit_bars(
         [{"label": "distinct rewards 0..55", "vote": distinct, "bound": cert.bound, "conjecture": Fraction(51, 53)},
          {"label": "two 1s on zeros", "vote": orbit_vote(m, "start", ["die"], ["live"], [0] * 54 + [1, 1]),
           "bound": cert.bound, "conjecture": Fraction(51, 53)},
@@ -513,7 +505,7 @@ def check_ps5(context: CheckContext) -> Evidence:
             all_ok &= (dv.weak_fraction_b == Fraction(n, n + mm) and worst == Fraction(n, n + mm)
                        and cert.n == floor_n and Fraction(cert.n, cert.n + 1) <= Fraction(n, n + mm))
             table.append(row)
-    figs = _figure(context, "ps5_fractional_family.png", lambda p: plot_fractional_family(table, p))
+    figs = context.figure("ps5_fractional_family.png", lambda p: plot_fractional_family(table, p))
     gap = max(table, key=lambda r: Fraction(r["conjectured"]) - Fraction(r["proven_bound"]))
     return Evidence(
         Status.VERIFIED if all_ok else Status.FAILED,
@@ -667,14 +659,14 @@ def check_ps8(context: CheckContext) -> Evidence:
     vd_copies = copies_at(w, "start", ["candy"], ["wait"], Blackwell())
     ok = (bw_t.weak_fraction_b < Fraction(2, 3) <= avg_t.weak_fraction_b and below
           and small7.b_strict > small7.a_strict and avg7.weak_fraction_a == Fraction(3, 5))
-    figs = _figure(context, "ps8_criteria_bars.png", lambda p: plot_orbit_bars(
+    figs = context.figure("ps8_criteria_bars.png", lambda p: plot_orbit_bars(
         [{"label": "tied (0,0,1,1,0): average", "vote": avg_t, "bound": Fraction(2, 3)},
          {"label": "tied (0,0,1,1,0): Blackwell", "vote": bw_t, "bound": Fraction(2, 3)},
          {"label": "1..5: discounted 1/2", "vote": disc[10], "bound": Fraction(2, 3)},
          {"label": "1..5: discounted 1/10", "vote": disc[2], "bound": Fraction(2, 3)},
          {"label": "1..5: discounted 99/100", "vote": disc[-1], "bound": Fraction(2, 3)}],
         p, title="wait: the same orbits under three criteria (bound 2/3 is for average reward)"))
-    figs += _figure(context, "ps8_weak_fraction_vs_gamma.png", lambda p: plot_weak_fraction_vs_gamma(
+    figs += context.figure("ps8_weak_fraction_vs_gamma.png", lambda p: plot_weak_fraction_vs_gamma(
         w, "start", ["candy"], ["wait"], distinct, p, gammas=gammas, bound=Fraction(2, 3),
         title="wait, reward (1,2,3,4,5): weak fraction for Wait! vs gamma"))
     return Evidence(
@@ -728,7 +720,7 @@ def check_ps9(context: CheckContext) -> Evidence:
                    "measure, which is how the literal statement fails.")}
     if res.counterexample is not None:
         cx = res.counterexample
-        figs = _figure(context, "ps9_strict_counterexample.png", lambda q: plot_counterexample(
+        figs = context.figure("ps9_strict_counterexample.png", lambda q: plot_counterexample(
             cx, q, title="strict law: A and B share RSDs, so ties have positive measure"))
         return Evidence(
             Status.REFUTED,
@@ -797,7 +789,7 @@ def check_ps10(context: CheckContext) -> Evidence:
     sub_ok = cs.n == 2 and all(v.meets(2) for _, v in votes) and not skipped
     ok &= sub_ok
     wr, wv = _worst(votes)
-    figs = _figure(context, "ps10_substituted_involutions.png",
+    figs = context.figure("ps10_substituted_involutions.png",
                    lambda p: plot_involutions(ws, "start", ["candy"], ["wait"], p, cert=cs,
                                               title="wait with every terminal replaced by (vertex + 2-cycle): still 2 copies"))
     return Evidence(
@@ -900,7 +892,7 @@ def check_ps13(context: CheckContext) -> Evidence:
         return {s: [power(m, s, g, samples=samples) for g in gammas] for s in ["shutdown", "left", "right", "start"]}
 
     holder = {}
-    figs = _figure(context, "ps13_power_vs_gamma.png", lambda p: holder.setdefault("d", compute(p)))
+    figs = context.figure("ps13_power_vs_gamma.png", lambda p: holder.setdefault("d", compute(p)))
     data = holder.get("d") or compute()
     rows, ok = [], True
     for i, g in enumerate(gammas):
@@ -1006,7 +998,7 @@ def check_ps16(context: CheckContext) -> Evidence:
                           "conjecture": Fraction(cx["bound"])}], path,
                         title="fractional law with overlapping things: the orbit falls below n/(n+m) (dotted)")
         figs = ("figures/ps16_overlap_counterexample.png",)
-        figs += _figure(context, "ps16_counterexample_mdp.png", lambda q: plot_counterexample(
+        figs += context.figure("ps16_counterexample_mdp.png", lambda q: plot_counterexample(
             cx, q, title="fractional law with overlapping things: the certified copies of X (dashed) overlap"))
     return Evidence(
         Status.REFUTED,

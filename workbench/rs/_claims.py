@@ -327,13 +327,11 @@ def check_rs6(context: CheckContext) -> Evidence:
 
 @claim("RS7", source=f"{SEED}, 'Heterogenous Coupling'",
        statement="Heterogeneous environments: reward-seeking rises with N, and the slopes of log N* against log p0 are similar across geometries.",
-       code="not implemented yet (tracker issue 4)", expected_to_hold=True)
+       code="workbench/rs/_hetero_claims.py::check_rs7; workbench/rs/_sweep.py")
 def check_rs7(context: CheckContext) -> Evidence:
-    try:
-        from ._hetero_claims import check_rs7 as real_check  # noqa: F401
-    except ImportError:
-        return Evidence(Status.OPEN, "No check yet: the heterogeneous simulations (spec §6) are not built. Nothing was tested.", "none")
-    return real_check(context)
+    from ._hetero_claims import check_rs7 as sweep_check
+
+    return sweep_check(context)
 
 
 @claim("RS9", source=f"{SEED}, footnote 4",
