@@ -380,6 +380,9 @@ register_conjecture(Conjecture(
     criteria=(Discounted(Fraction(1, 10)), Discounted(Fraction(1, 2)), Discounted(Fraction(9, 10)), Blackwell()),
     rewards="order-types", structured=_fractional_structured, structured_families=_FRACTIONAL_FAMILIES))
 
+_STRICT_FAMILIES = ("1 vs n copies of vertex / 2-cycle / vertex+2-cycle / lasso gadgets, disjoint or sharing a sink, "
+                    "generic rewards",)
+
 register_conjecture(Conjecture(
     name="strict", source="seed 001 'Conjecture which I think I see how to prove'",
     statement="Strict scaling law. If B contains n >= 1 copies of ND(A) (average reward, RSD copies, non-identity "
@@ -387,16 +390,14 @@ register_conjecture(Conjecture(
               "n/(n+1) of the distinct elements of the orbit of r make B strictly better than A.",
     hypotheses=strict_hypotheses, holds=_strict_b, criteria=(Average(),), rewards="generic",
     structured=_strict_structured,
-    structured_families=("1 vs n copies of vertex / 2-cycle / vertex+2-cycle / lasso gadgets, disjoint or sharing a sink, "
-                         "generic rewards",)))
+    structured_families=_STRICT_FAMILIES))
 
 register_conjecture(Conjecture(
     name="strict-disjoint", source="seed 001 'Conjecture which I think I see how to prove' (restricted)",
     statement="The strict scaling law restricted to option sets with no RSD reachable through both A and B.",
     hypotheses=strict_disjoint_hypotheses, holds=_strict_b, criteria=(Average(),), rewards="generic",
     structured=_strict_structured,
-    structured_families=("1 vs n copies of vertex / 2-cycle / vertex+2-cycle / lasso gadgets, disjoint or sharing a sink, "
-                         "generic rewards",)))
+    structured_families=_STRICT_FAMILIES))
 
 register_conjecture(Conjecture(
     name="scaling", source="RDSP Thm D.11 / OPTTSP Thm 6.13 (a proven law: a sanity check of the lab and the engine)",
