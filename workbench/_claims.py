@@ -125,6 +125,7 @@ class CheckContext:
         path = self.figure_path(name)
         if path is None:
             return ()
+        path.parent.mkdir(parents=True, exist_ok=True)
         plot(path)
         return (f"figures/{name}",)
 

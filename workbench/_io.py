@@ -17,8 +17,7 @@ def _umask() -> int:
 
 
 def _replace_atomically(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)  # the parent must exist: callers create only their own output folders
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -91,3 +90,54 @@ def save_figure(fig, path: Path, *, dpi: int = 110) -> Path:
         return _replace_atomically(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi, bbox_inches="tight"))
     finally:
         plt.close(fig)
+
+
+def check_writable(path, *, name: str = "output", directory: bool = False, create: bool = False) -> Path:
+    """Check, before any work, that ``path`` can be written; return it as a :class:`Path`.
+
+    A file path (``directory=False``) must not be a directory, and its parent must be an
+    existing, writable directory. A directory path (``directory=True``) must be a writable
+    directory, or, with ``create=True`` (the tool's own output folder), have an existing,
+    writable ancestor; nothing is created here. Raises :class:`OutputNotWritable` naming ``name``.
+    """
+    from ._errors import OutputNotWritable
+
+    path = Path(path)
+    if str(path) == "":
+        raise OutputNotWritable(f"{name}: the path is empty")
+    if directory:
+        if path.exists():
+            if not path.is_dir():
+                raise OutputNotWritable(f"{name}: {path} exists and is not a directory")
+            if not _can_create_in(path):
+                raise OutputNotWritable(f"{name}: the directory {path} is not writable")
+            return path
+        if not create:
+            raise OutputNotWritable(f"{name}: the directory {path} does not exist")
+        ancestor = path.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise OutputNotWritable(f"{name}: cannot create {path}: {ancestor} is not a directory")
+        if not _can_create_in(ancestor):
+            raise OutputNotWritable(f"{name}: cannot create {path}: {ancestor} is not writable")
+        return path
+    if path.is_dir():
+        raise OutputNotWritable(f"{name}: {path} is a directory; give a file name")
+    parent = path.parent
+    if not parent.exists():
+        raise OutputNotWritable(f"{name}: the directory {parent} does not exist (create it first)")
+    if not parent.is_dir():
+        raise OutputNotWritable(f"{name}: {parent} is not a directory")
+    if (path.exists() and not os.access(path, os.W_OK)) or not _can_create_in(parent):
+        raise OutputNotWritable(f"{name}: {path} is not writable")
+    return path
+
+
+def _can_create_in(directory: Path) -> bool:
+    # os.access is not enough (root ignores mode bits, but not read-only mounts): try it.
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            return True
+    except OSError:
+        return False

@@ -46,6 +46,7 @@ def run_conjecture(args) -> int:
     data = res.to_json()
     written = []
     if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
         if res.counterexample is not None:
             toml_path = out / f"counterexample_{conj.name}.toml"
             atomic_write_text(toml_path, res.counterexample["mdp"])

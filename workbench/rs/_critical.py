@@ -230,6 +230,10 @@ def fit_scaling(p0, n_star_continuous, level: float = 0.95) -> ScalingFit:
     dof = xs.size - 2
     tq = stats.t.ppf(0.5 + level / 2, dof) if dof > 0 else math.inf
     resid = ys - (lr.intercept + lr.slope * xs)
+    # The slope's standard error from the residuals themselves: linregress derives it from
+    # 1 - r**2, which cancels catastrophically for a near-exact power law (error ~1e-8).
+    sxx = float(np.sum((xs - xs.mean()) ** 2))
+    slope_se = math.sqrt(float(np.sum(resid**2)) / dof / sxx) if dof > 0 else math.inf
     curv, curv_ci = None, None
     if xs.size >= 4:
         X = np.vander(xs, 3)
@@ -242,6 +246,6 @@ def fit_scaling(p0, n_star_continuous, level: float = 0.95) -> ScalingFit:
         curv, curv_ci = float(coef[0]), (float(coef[0] - t2 * se), float(coef[0] + t2 * se))
     return ScalingFit(
         xs, ys, float(lr.slope), float(lr.intercept),
-        (float(lr.slope - tq * lr.stderr), float(lr.slope + tq * lr.stderr)),
+        (float(lr.slope - tq * slope_se), float(lr.slope + tq * slope_se)),
         float(lr.rvalue**2), float(np.max(np.abs(resid))), curv, curv_ci,
     )

@@ -392,6 +392,7 @@ class SweepStore:
                 raise WorkbenchError(f"--out {self.directory} holds a sweep made with different parameters "
                                      f"(differs in: {', '.join(diff)}); use another --out or the same parameters")
         else:
+            self.directory.mkdir(parents=True, exist_ok=True)
             atomic_write_json(path, manifest)
         self.records.mkdir(parents=True, exist_ok=True)
         for stale in self.records.glob(".*.part"):  # left by a killed writer; never read
