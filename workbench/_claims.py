@@ -202,12 +202,17 @@ def all_claims() -> list[Claim]:
 _CLAIM_MODULES = ("workbench.rs._claims", "workbench.rs._analysis_claims", "workbench.power._claims")
 
 
-def _claim_sort_key(c: Claim):
+def claim_id_sort_key(claim_id: str):
+    """Sort ids by prefix, then number, then suffix: RS2 < RS2a < RS10."""
     import re
 
-    m = re.match(r"([A-Za-z]+)(\d*)(.*)", c.id)
-    prefix, num, rest = m.groups() if m else (c.id, "", "")
+    m = re.match(r"([A-Za-z]+)(\d*)(.*)", claim_id)
+    prefix, num, rest = m.groups() if m else (claim_id, "", "")
     return (prefix, int(num) if num else 0, rest)
+
+
+def _claim_sort_key(c: Claim):
+    return claim_id_sort_key(c.id)
 
 
 def run_claim(claim: Claim, context: CheckContext) -> ClaimResult:
@@ -219,7 +224,7 @@ def run_claim(claim: Claim, context: CheckContext) -> ClaimResult:
             raise TypeError(f"check of {claim.id} returned {type(evidence).__name__}, not Evidence")
     except KeyboardInterrupt:
         raise
-    except Exception as exc:  # noqa: BLE001 - reported as status error
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported as status error (a check must not end the run)
         evidence = Evidence(
             Status.ERROR,
             f"the check raised {type(exc).__name__}: {exc}",

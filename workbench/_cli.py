@@ -49,8 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as exc:
         print(f"workbench: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("workbench: interrupted; finished results were kept", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # Only a command that kept something says so, in the interrupt's message.
+        print(f"workbench: interrupted{'; ' + str(exc) if str(exc) else ''}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `workbench ... | head`
         return 0
