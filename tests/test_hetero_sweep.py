@@ -183,6 +183,91 @@ def test_sweep_cli_json_plot_and_parameter_mismatch(capsys, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in (out_dir / "records").iterdir()} == before
 
 
+TINY_ARGS = ["rs", "sweep", "--geometries", "gaussian4d", "--p0", "0.1,0.05", "--seeds", "1", "--n-max", "16",
+             "--no-reference"]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_scheduler_leaves_no_store(tmp_path, capsys):
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    with pytest.raises(WorkbenchError, match="cannot reach the Dask scheduler"):
+        run_sweep(SMALL, store=SweepStore(tmp_path / "lib"), executor=DaskExecutor(address, timeout=2))
+    out_dir = tmp_path / "a" / "store"
+    code, out, err = run(capsys, *TINY_ARGS, "--out", str(out_dir), "--scheduler", address)
+    assert code == 2 and out == "" and "cannot reach the Dask scheduler" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_is_written_before_the_figure(tmp_path, capsys, monkeypatch):
+    import workbench.rs._sweep as sweep
+
+    def broken_plot(*a, **k):
+        raise RuntimeError("plotting failed")
+
+    monkeypatch.setattr(sweep, "plot_sweep", broken_plot)
+    out_dir = tmp_path / "store"
+    with pytest.raises(RuntimeError, match="plotting failed"):
+        main([*TINY_ARGS, "--out", str(out_dir), "--plot", str(tmp_path / "fig.png")])
+    summary = json.loads((out_dir / "summary.json").read_text())
+    assert [(r["p0"], r["seed"]) for r in summary["results"]] == [(0.1, 0), (0.05, 0)]
+    assert summary["run"]["computed"] == 2 and not (tmp_path / "fig.png").exists()
+
+
+def test_interrupted_sweep_says_what_it_kept_and_resumes(tmp_path, capsys, monkeypatch):
+    import workbench.rs._sweep as sweep
+
+    real, calls = sweep.run_task, []
+
+    def interrupt_second(task):
+        calls.append(task.key)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(sweep, "run_task", interrupt_second)
+    out_dir = tmp_path / "store"
+    code, _, err = run(capsys, *TINY_ARGS, "--out", str(out_dir))
+    assert code == 130 and err == (f"workbench: interrupted; 1 of 2 tasks are kept in {out_dir / 'records'}; "
+                                   "run the same command again to resume\n")
+    assert len(list((out_dir / "records").glob("*.json"))) == 1 and not (out_dir / "summary.json").exists()
+    monkeypatch.setattr(sweep, "run_task", real)
+    code, out, _ = run(capsys, *TINY_ARGS, "--out", str(out_dir), "--json")
+    assert code == 0 and json.loads(out)["run"]["reused"] == 1
+
+
+def test_interrupt_before_the_store_exists_claims_nothing(tmp_path, capsys, monkeypatch):
+    import workbench.rs._sweep as sweep
+
+    def interrupt(task):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep, "run_task", interrupt)
+    with pytest.raises(KeyboardInterrupt) as exc:
+        run_sweep(SMALL)  # no store: nothing is kept, and the message says nothing about keeping
+    assert str(exc.value) == ""
+
+
+@pytest.mark.parametrize("blocker", ["records", "manifest.json", "summary.json"])
+def test_sweep_store_with_something_in_the_way(tmp_path, capsys, blocker):
+    out_dir = tmp_path / "store"
+    out_dir.mkdir()
+    if blocker == "records":
+        (out_dir / "records").write_text("a file")
+    else:
+        (out_dir / blocker).mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    code, out, err = run(capsys, *TINY_ARGS, "--out", str(out_dir))
+    assert code == 2 and out == "" and "in the way" in err and err.count("\n") == 1
+    assert sorted(tmp_path.rglob("*")) == before
+
+
 def _children(pid):
     kids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

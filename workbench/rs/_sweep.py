@@ -10,10 +10,13 @@ result does not depend on which executor runs it:
 
 Store (``--out DIR``): ``DIR/manifest.json`` holds the sweep parameters; ``DIR/records/`` one
 JSON record per finished task, written atomically (temporary ``.part`` file, fsync,
-``os.replace``) by the parent process as results arrive. A record is read back only if it
+``os.replace``) by the parent process as results arrive; ``DIR/summary.json`` the aggregate,
+written as soon as the last task is in (before any figure). A record is read back only if it
 parses, has the current format, names its own task and carries the manifest's hash; leftover
 ``.part`` files are ignored and removed. A second run with the same parameters reuses every
-valid record (resume after SIGKILL); a run with different parameters is refused.
+valid record (resume after SIGKILL or Ctrl-C); a run with different parameters is refused.
+Nothing is written before the executor has started (a scheduler that cannot be reached leaves
+no store behind).
 
 Aggregation. Per (geometry, prior): the median of ``N*`` over seeds (a censored ``N*``,
 none up to ``n_max``, counts as larger than every finite value) with the distribution-free
@@ -50,8 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .._errors import WorkbenchError
-from .._io import atomic_write_json, to_jsonable
+from .._errors import OutputNotWritable, WorkbenchError
+from .._io import atomic_write_json, check_writable, to_jsonable
 from ._geometry import Geometry, geometry_by_name
 from ._hetero import HeteroConfig, check_solver_backend, critical_diversity_hetero, default_solver
 from ._kernels import backend_by_name
@@ -255,6 +258,14 @@ class Executor:
     def map(self, fn: Callable, items: list) -> Iterator[tuple]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    @contextlib.contextmanager
+    def session(self):
+        """Start (or connect to) the workers and yield a ``map`` that uses them.
+
+        Failing to start raises here, before the caller writes anything.
+        """
+        yield self.map
+
     def describe(self) -> dict:
         return {"executor": self.name}
 
@@ -305,6 +316,7 @@ class DaskExecutor(Executor):
     address: str | None = None
     workers: int = 2
     processes: bool = True
+    timeout: float = 10.0
     name = "dask"
 
     def __post_init__(self):
@@ -329,8 +341,9 @@ class DaskExecutor(Executor):
                 client.close()
                 cluster.close()
         else:
+            self._probe()
             try:
-                client = Client(self.address, timeout="10s")
+                client = Client(self.address, timeout=f"{self.timeout}s")
             except (OSError, TimeoutError) as exc:
                 raise WorkbenchError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
             try:
@@ -338,18 +351,44 @@ class DaskExecutor(Executor):
             finally:
                 client.close()
 
+    def _probe(self) -> None:
+        """A plain TCP connect first: nothing listening fails at once, not after Dask's retries."""
+        from urllib.parse import urlsplit
+
+        if not self.address.startswith("tcp://"):
+            return
+        try:
+            parts = urlsplit(self.address)
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            raise WorkbenchError(f"--scheduler {self.address!r} is not an address like tcp://HOST:PORT") from None
+        if not host or port is None:
+            return
+        try:
+            socket.create_connection((host, port), timeout=self.timeout).close()
+        except OSError as exc:
+            raise WorkbenchError(f"cannot reach the Dask scheduler at {self.address}: {exc.strerror or exc}") from None
+
+    @contextlib.contextmanager
+    def session(self):
+        with self._client() as client:
+            yield lambda fn, items: self._map(client, fn, items)
+
     def map(self, fn, items):
+        with self.session() as run:
+            yield from run(fn, items)
+
+    def _map(self, client, fn, items):
         from distributed import as_completed
 
-        with self._client() as client:
-            futures = [client.submit(fn, item, pure=False, key=f"rs-sweep-{i}-{os.getpid()}-{time.time_ns()}")
-                       for i, item in enumerate(items)]
-            where = {f.key: item for f, item in zip(futures, items)}
-            try:
-                for fut in as_completed(futures):
-                    yield where[fut.key], fut.result()
-            finally:
-                client.cancel(futures)
+        futures = [client.submit(fn, item, pure=False, key=f"rs-sweep-{i}-{os.getpid()}-{time.time_ns()}")
+                   for i, item in enumerate(items)]
+        where = {f.key: item for f, item in zip(futures, items)}
+        try:
+            for fut in as_completed(futures):
+                yield where[fut.key], fut.result()
+        finally:
+            client.cancel(futures)
 
     def describe(self):
         return {"executor": self.name, "scheduler": self.address or "local", "workers": self.workers}
@@ -373,32 +412,41 @@ class SweepStore:
     """One atomic JSON record per finished task under ``directory`` plus a manifest."""
 
     def __init__(self, directory):
-        self.directory = Path(directory)
-        if self.directory.exists() and not self.directory.is_dir():
-            raise WorkbenchError(f"--out {self.directory} exists and is not a directory")
+        # Checked here, before any work; nothing is created until open().
+        self.directory = check_writable(directory, name="--out", directory=True, create=True)
         self.records = self.directory / "records"
+        for sub in (self.records, self.directory / "manifest.json", self.directory / "summary.json"):
+            if sub.exists() and sub.is_dir() != (sub == self.records):
+                raise OutputNotWritable(f"--out {self.directory}: {sub} is in the way (not a sweep store); use another --out")
+
+    def check(self, spec: SweepSpec) -> bool:
+        """Check, writing nothing, that the store is new or was made with ``spec``; True if it exists."""
+        manifest = to_jsonable(spec.to_json())
+        self._hash = spec.fingerprint()
+        path = self.directory / "manifest.json"
+        if not path.exists():
+            return False
+        try:
+            old = json.loads(path.read_text())
+        except (OSError, ValueError, RecursionError):
+            raise WorkbenchError(f"{path} is not a readable sweep manifest; use another --out") from None
+        if not isinstance(old, dict):
+            raise WorkbenchError(f"{path} is not a sweep manifest; use another --out")
+        if old != manifest:
+            diff = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
+            raise WorkbenchError(f"--out {self.directory} holds a sweep made with different parameters "
+                                 f"(differs in: {', '.join(diff)}); use another --out or the same parameters")
+        return True
 
     def open(self, spec: SweepSpec) -> None:
         """Create the store, or check that it was made with the same parameters."""
-        manifest = to_jsonable(spec.to_json())
-        path = self.directory / "manifest.json"
-        if path.exists():
-            try:
-                old = json.loads(path.read_text())
-            except (OSError, ValueError):
-                raise WorkbenchError(f"{path} is not a readable sweep manifest; use another --out") from None
-            if old != manifest:
-                diff = sorted(k for k in set(old) | set(manifest) if old.get(k) != manifest.get(k))
-                raise WorkbenchError(f"--out {self.directory} holds a sweep made with different parameters "
-                                     f"(differs in: {', '.join(diff)}); use another --out or the same parameters")
-        else:
+        if not self.check(spec):
             self.directory.mkdir(parents=True, exist_ok=True)
-            atomic_write_json(path, manifest)
+            atomic_write_json(self.directory / "manifest.json", to_jsonable(spec.to_json()))
         self.records.mkdir(parents=True, exist_ok=True)
         for stale in self.records.glob(".*.part"):  # left by a killed writer; never read
             with contextlib.suppress(OSError):
                 stale.unlink()
-        self._hash = spec.fingerprint()
 
     def _path(self, task: SweepTask) -> Path:
         safe = re.sub(r"[^A-Za-z0-9_.=+-]", "_", task.key)
@@ -409,7 +457,7 @@ class SweepStore:
         path = self._path(task)
         try:
             rec = json.loads(path.read_text())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         ok = (isinstance(rec, dict) and rec.get("format") == STORE_FORMAT and rec.get("key") == task.key
               and rec.get("spec_hash") == self._hash and isinstance(rec.get("result"), dict)
@@ -418,6 +466,10 @@ class SweepStore:
 
     def save(self, task: SweepTask, record: dict) -> Path:
         return atomic_write_json(self._path(task), record)
+
+    def save_summary(self, summary: dict) -> Path:
+        """Write ``summary.json`` (atomically) into the store."""
+        return atomic_write_json(self.directory / "summary.json", summary)
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -587,8 +639,7 @@ def run_sweep(spec: SweepSpec, *, store: SweepStore | None = None, executor: Exe
     t0 = time.perf_counter()
     tasks = spec.tasks()
     records: dict[str, dict] = {}
-    if store is not None:
-        store.open(spec)
+    if store is not None and store.check(spec):  # an existing store: reuse its valid records
         for t in tasks:
             rec = store.load(t)
             if rec is not None:
@@ -596,17 +647,26 @@ def run_sweep(spec: SweepSpec, *, store: SweepStore | None = None, executor: Exe
     reused = len(records)
     todo = [t for t in tasks if t.key not in records]
     bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(tasks), initial=reused, desc="rs sweep", unit="task", dynamic_ncols=True)
     try:
-        for task, rec in executor.map(run_task, todo):
+        # Start the executor (connect to the scheduler) before the store is created.
+        with executor.session() if todo else contextlib.nullcontext(None) as run:
             if store is not None:
-                store.save(task, rec)
-            records[task.key] = rec
-            if bar is not None:
-                bar.update(1)
+                store.open(spec)
+            if progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=len(tasks), initial=reused, desc="rs sweep", unit="task", dynamic_ncols=True)
+            for task, rec in (run(run_task, todo) if todo else ()):
+                if store is not None:
+                    store.save(task, rec)
+                records[task.key] = rec
+                if bar is not None:
+                    bar.update(1)
+    except KeyboardInterrupt:
+        if store is None or not (store.directory / "manifest.json").exists():
+            raise
+        raise KeyboardInterrupt(f"{len(records)} of {len(tasks)} tasks are kept in {store.records}; "
+                                "run the same command again to resume") from None
     finally:
         if bar is not None:
             bar.close()
@@ -619,6 +679,8 @@ def run_sweep(spec: SweepSpec, *, store: SweepStore | None = None, executor: Exe
                       "seconds": time.perf_counter() - t0,
                       "task_seconds": sum(r["timing"]["seconds"] for r in records.values()),
                       "store": str(store.directory) if store is not None else None}
+    if store is not None:  # before any figure, so a failing plot cannot lose it
+        store.save_summary(summary)
     return SweepResult(summary, records)
 
 
