@@ -693,13 +693,19 @@ def check_ps8(context: CheckContext) -> Evidence:
 
 def _short_families(res) -> str:
     """Family names without their long descriptions, keeping the 'partial' marker of a cut family."""
-    return "; ".join(f.split(" (")[0] + (" [partial: case cap or budget]" if "partial" in f else "") for f in res.families)
+    return "; ".join(f.split(" (")[0] + (" [partial: case cap]" if "partial" in f else "") for f in res.families)
 
 
 def _lab_run(context, name, **kwargs):
+    """A lab search bounded only by counts and seeded, so the evidence is the same on every run."""
     from ._conjectures import run_search
 
     return context.cached(f"ps:lab:{name}", lambda: run_search(name, **kwargs))
+
+
+def _lab_terms(res) -> str:
+    """The seed, caps and counts that produced a lab result, for the evidence text."""
+    return f"lab run: {res.settings_text()}; {res.stop_text()}"
 
 
 @claim("PS9", source=f"{SEED}, 'Conjecture which I think I see how to prove'", expected_to_hold=False,
@@ -707,9 +713,9 @@ def _lab_run(context, name, **kwargs):
                  "least n/(n+1) of the orbit whenever B contains n certified copies of ND(A) (average reward).",
        code=f"{CODE}::check_ps9 and workbench/power/_conjectures.py (strict, strict-disjoint)")
 def check_ps9(context: CheckContext) -> Evidence:
-    res = _lab_run(context, "strict", max_states=4, budget=20.0, seed=9, hypothesis_examples=40)
-    dis = _lab_run(context, "strict-disjoint", max_states=4, budget=20.0, seed=9, max_cases=800, hypothesis_examples=0,
-                   order=("structured", "exhaustive", "random"))
+    res = _lab_run(context, "strict", max_states=4, seed=9, max_cases=2_000, hypothesis_examples=40)
+    dis = _lab_run(context, "strict-disjoint", max_states=4, seed=9, max_cases=800, random_pairs=4_000,
+                   hypothesis_examples=0, order=("structured", "exhaustive", "random"))
     details = {"criterion": AVERAGE, "conjecture": res.statement, "lab_strict": res.to_json(),
                "restricted_conjecture": dis.statement, "lab_strict_disjoint": dis.to_json(),
                "what_was_tested": "generic rewards = distinct random rationals (9-digit numerators); exact orbit votes",
@@ -724,14 +730,15 @@ def check_ps9(context: CheckContext) -> Evidence:
             cx, q, title="strict law: A and B share RSDs, so ties have positive measure"))
         return Evidence(
             Status.REFUTED,
-            f"Literal reading refuted: {cx['summary']} (reproduce: {cx['command']}); A and B share RSDs, so ties have positive "
-            f"measure. Restricted to option sets with no shared RSD: no counterexample in {dis.cases_checked} cases "
-            f"({_short_families(dis)}), and a short argument (details) derives it from Thm D.11.",
+            f"Literal reading refuted: {cx['summary']} (reproduce: {cx['command']}; {_lab_terms(res)}); A and B share "
+            f"RSDs, so ties have positive measure. Restricted to option sets with no shared RSD: no counterexample in "
+            f"{dis.cases_checked} cases ({_short_families(dis)}; {_lab_terms(dis)}), and a short argument (details) derives "
+            f"it from Thm D.11.",
             "search", details, figs)
     return Evidence(
         Status.OPEN,
-        f"No counterexample in {res.cases_checked} cases of families {'; '.join(res.families)}; restricted version: "
-        f"{dis.cases_checked} cases.",
+        f"No counterexample in {res.cases_checked} cases of families {'; '.join(res.families)} ({_lab_terms(res)}); "
+        f"restricted version: {dis.cases_checked} cases ({_lab_terms(dis)}).",
         "search", details)
 
 
@@ -937,7 +944,7 @@ def _fractional_general_sketch() -> str:
                  "prefers B with fraction >= n/(n+m) (average reward); tested on cycles of different lengths and overlaps.",
        code=f"{CODE}::check_ps14 and workbench/power/_conjectures.py (fractional)")
 def check_ps14(context: CheckContext) -> Evidence:
-    res = _lab_run(context, "fractional", max_states=2, budget=30.0, seed=14, hypothesis_examples=0,
+    res = _lab_run(context, "fractional", max_states=2, seed=14, max_cases=1_000, hypothesis_examples=0,
                    order=("structured", "exhaustive"))
     details = {"criterion": AVERAGE, "conjecture": res.statement, "lab": res.to_json(),
                "proof_sketch_disjoint_case": _fractional_general_sketch(),
@@ -945,12 +952,13 @@ def check_ps14(context: CheckContext) -> Evidence:
     if res.counterexample is not None:
         cx = res.counterexample
         return Evidence(Status.REFUTED,
-                        f"Counterexample after {res.cases_checked} cases: {cx['summary']} (reproduce: {cx['command']}).",
+                        f"Counterexample after {res.cases_checked} cases: {cx['summary']} (reproduce: {cx['command']}; "
+                        f"{_lab_terms(res)}).",
                         "search", details)
     return Evidence(
         Status.OPEN,
         f"No counterexample in {res.cases_checked} exact orbits (hypotheses met; {details['cases_with_m_at_least_2']} "
-        f"option-set pairs with m >= 2) of families: {_short_families(res)}. A proof sketch for "
+        f"option-set pairs with m >= 2) of families: {_short_families(res)} ({_lab_terms(res)}). A proof sketch for "
         f"support-disjoint things is in the details (not machine-checked, hence open); with overlapping things the law "
         f"fails (PS16).",
         "search", details)
@@ -961,15 +969,18 @@ def check_ps14(context: CheckContext) -> Evidence:
                  "optimality its conclusion fails already on 3-state MDPs (transient rewards decide at small gamma).",
        code=f"{CODE}::check_ps15 and workbench/power/_conjectures.py::fractional-discounted")
 def check_ps15(context: CheckContext) -> Evidence:
-    res = _lab_run(context, "fractional-discounted", max_states=3, budget=8.0, seed=15, hypothesis_examples=0)
+    res = _lab_run(context, "fractional-discounted", max_states=3, seed=15, max_cases=2_000, hypothesis_examples=0,
+                   order=("exhaustive", "structured"))
     details = {"conjecture": res.statement, "lab": res.to_json()}
     if res.counterexample is None:
-        return Evidence(Status.FAILED, f"No discounted shortfall found in {res.cases_checked} cases.", "search", details)
+        return Evidence(Status.FAILED, f"No discounted shortfall found in {res.cases_checked} cases ({_lab_terms(res)}).",
+                        "search", details)
     cx = res.counterexample
     return Evidence(
         Status.VERIFIED,
         f"The lab finds a minimal discounted shortfall after {res.cases_checked} cases: {cx['summary']} (reproduce: "
-        f"{cx['command']}). A limit of the statement's criterion, not a refutation of the average-reward conjecture.",
+        f"{cx['command']}; {_lab_terms(res)}). A limit of the statement's criterion, not a refutation of the "
+        f"average-reward conjecture.",
         "search", details)
 
 
@@ -979,12 +990,12 @@ def check_ps15(context: CheckContext) -> Evidence:
                  "fraction >= n/(n+m).",
        code=f"{CODE}::check_ps16 and workbench/power/_conjectures.py (fractional-overlap)")
 def check_ps16(context: CheckContext) -> Evidence:
-    res = _lab_run(context, "fractional-overlap", max_states=3, budget=20.0, seed=16, hypothesis_examples=0,
+    res = _lab_run(context, "fractional-overlap", max_states=3, seed=16, max_cases=1_000, hypothesis_examples=0,
                    order=("structured", "exhaustive"))
     details = {"criterion": AVERAGE, "conjecture": res.statement, "lab": res.to_json()}
     if res.counterexample is None:
-        return Evidence(Status.OPEN, f"No counterexample in {res.cases_checked} cases of families {'; '.join(res.families)}.",
-                        "search", details)
+        return Evidence(Status.OPEN, f"No counterexample in {res.cases_checked} cases of families {'; '.join(res.families)} "
+                        f"({_lab_terms(res)}).", "search", details)
     cx = res.counterexample
     figs = ()
     path = context.figure_path("ps16_overlap_counterexample.png")
@@ -1003,5 +1014,6 @@ def check_ps16(context: CheckContext) -> Evidence:
     return Evidence(
         Status.REFUTED,
         f"Refuted after {res.cases_checked} cases: {cx['summary']}. The B copies of X all share one state with A, which "
-        f"satisfies spec §2's copy conditions but not disjointness (compare PS14). Reproduce: {cx['command']}.",
+        f"satisfies spec §2's copy conditions but not disjointness (compare PS14). Reproduce: {cx['command']} "
+        f"({_lab_terms(res)}).",
         "search", {**details, "counterexample_toml": cx["mdp"]}, figs)

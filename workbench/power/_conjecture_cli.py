@@ -1,7 +1,10 @@
 """``workbench conjecture NAME``: run the conjecture lab (``workbench.power._conjectures``).
 
-    workbench conjecture fractional|strict|NAME [--max-states K] [--budget SECONDS] [--seed S]
-                         [--out DIR] [--json]
+    workbench conjecture fractional|strict|NAME [--max-states K] [--max-cases N] [--seed S] [--json]
+                         [--hypothesis-examples N] [--phases P,...] [--out DIR]
+
+The search is bounded by counts, never by the clock: the same arguments give the same result
+(apart from the reported seconds) on any machine.
 
 JSON: ``{"conjecture", "statement", "cases_checked", "families", "counterexample": null | {"mdp":
 "<TOML text>", "reward": [...], "vote": {...}, "command": ...}, ...}``. With ``--out DIR`` the
@@ -11,38 +14,30 @@ result is written atomically to ``DIR/conjecture_<name>.json`` and a counterexam
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .._errors import WorkbenchError
-from .._numbers import parse_fraction, parse_int
+from .._numbers import parse_int
 
 __all__ = ["add_commands", "run_conjecture"]
 
 
 def run_conjecture(args) -> int:
     from .._cli import print_json
-    from .._io import atomic_write_json, atomic_write_text
+    from .._io import atomic_write_json, atomic_write_text, check_writable
     from ._conjectures import PHASES, get_conjecture, run_search
 
     conj = get_conjecture(args.name)
     k = parse_int(args.max_states, name="--max-states", minimum=1)
     if k > 8:
         raise WorkbenchError(f"--max-states must be at most 8, got {k}")
-    budget = parse_fraction(args.budget, name="--budget")
-    if not budget > 0:
-        raise WorkbenchError(f"--budget must be positive, got {args.budget}")
     seed = parse_int(args.seed, name="--seed", minimum=0)
     examples = parse_int(args.hypothesis_examples, name="--hypothesis-examples", minimum=0)
-    max_cases = parse_int(args.max_cases, name="--max-cases", minimum=1) if args.max_cases is not None else None
+    max_cases = parse_int(args.max_cases, name="--max-cases", minimum=1)
     order = tuple(x.strip() for x in args.phases.split(",")) if args.phases else PHASES
     bad = [p for p in order if p not in PHASES]
     if bad or not order:
         raise WorkbenchError(f"--phases: unknown phase {bad[0] if bad else '(empty)'!r} (phases: {', '.join(PHASES)})")
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise WorkbenchError(f"--out {out}: exists and is not a directory")
-    res = run_search(conj.name, max_states=k, budget=float(budget), seed=seed, max_cases=max_cases,
-                     hypothesis_examples=examples, order=order)
+    out = check_writable(args.out, name="--out", directory=True, create=True) if args.out is not None else None
+    res = run_search(conj.name, max_states=k, seed=seed, max_cases=max_cases, hypothesis_examples=examples, order=order)
     data = res.to_json()
     written = []
     if out is not None:
@@ -59,9 +54,9 @@ def run_conjecture(args) -> int:
         return 0
     print(f"conjecture {conj.name} ({conj.source})")
     print(f"  statement: {conj.statement}")
-    print(f"  searched for {res.seconds:.1f} s (budget {budget} s{', exhausted' if res.budget_exhausted else ''}), seed {seed}, "
-          f"max states {k}")
-    print(f"  cases checked (exact orbit votes with the hypotheses met): {res.cases_checked}")
+    print(f"  settings: {res.settings_text()}")
+    print(f"  cases checked (exact orbit votes with the hypotheses met): {res.cases_checked}"
+          f"{f' (stopped by the case cap {max_cases}: the last family is partial)' if res.cap_reached else ''}")
     print(f"  option-set pairs examined: {res.cases_examined}, of which without the hypotheses: {res.vacuous}; "
           f"orbits above the enumeration limit (skipped): {res.skipped_over_limit}")
     print("  families:")
@@ -71,6 +66,9 @@ def run_conjecture(args) -> int:
         print(f"      {fam}: {c['cases_checked']} checked, {c['vacuous']} vacuous")
     for key, val in res.phases.items():
         print(f"  {key}: {', '.join(val) if isinstance(val, list) else val}")
+    if res.shrink is not None:
+        print(f"  shrinking: {res.shrink['steps']} of at most {res.shrink['max_steps']} candidate steps, "
+              f"{'a local minimum' if res.shrink['complete'] else 'stopped by the step cap'}")
     if res.counterexample is None:
         print(f"  result: no counterexample in {res.cases_checked} cases of the families above (a search is not a proof)")
     else:
@@ -83,20 +81,21 @@ def run_conjecture(args) -> int:
                 print(f"    {line}")
     for p in written:
         print(f"  wrote {p}")
+    print(f"  ({res.seconds:.1f} s)")
     return 0
 
 
 def add_commands(subparsers) -> None:
-    from ._conjectures import conjecture_names
+    from ._conjectures import DEFAULT_MAX_CASES, conjecture_names
 
     names = ", ".join(conjecture_names())
     p = subparsers.add_parser("conjecture", help="hunt for counterexamples to an orbit-vote conjecture (the conjecture lab)",
                               description=f"Search small deterministic MDPs for a counterexample. Conjectures: {names}.")
     p.add_argument("name", metavar="NAME", help=f"conjecture to test: {names}")
     p.add_argument("--max-states", default="4", metavar="K", help="exhaust 1..min(K,3) states, sample up to K (default 4, max 8)")
-    p.add_argument("--budget", default="30", metavar="SECONDS", help="wall-clock budget (default 30)")
-    p.add_argument("--seed", default="0", metavar="S")
-    p.add_argument("--max-cases", default=None, metavar="N", help="stop after N checked orbits (reproducible counts)")
+    p.add_argument("--max-cases", default=str(DEFAULT_MAX_CASES), metavar="N",
+                   help=f"stop after N checked orbits over all phases (default {DEFAULT_MAX_CASES})")
+    p.add_argument("--seed", default="0", metavar="S", help="seeds every random choice (default 0)")
     p.add_argument("--hypothesis-examples", default="200", metavar="N", help="examples for the hypothesis phase (0: skip)")
     p.add_argument("--phases", default=None, help="comma-separated phases in order: exhaustive,structured,random,hypothesis")
     p.add_argument("--out", metavar="DIR", help="write conjecture_<NAME>.json (and counterexample_<NAME>.toml) atomically")
