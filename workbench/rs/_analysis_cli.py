@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from .._errors import WorkbenchError
-
-
-def _number(text: str, name: str) -> float:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        raise WorkbenchError(f"--{name} must be a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise WorkbenchError(f"--{name} must be finite, got {text!r}")
-    return value
+from ._cli import MAX_KAPPA, NUMBERS_HELP, parse_cost, parse_kappa
 
 
 def run_analyze(args) -> int:
@@ -33,10 +22,8 @@ def run_analyze(args) -> int:
     from .._cli import print_json
     from ._analysis import analyze
 
-    kappa = _number(args.kappa, "kappa")
-    cost = _number(args.cost, "cost")
-    if kappa < 0:
-        raise WorkbenchError(f"--kappa must be >= 0, got {args.kappa}")
+    kappa = parse_kappa(args.kappa)
+    cost = parse_cost(args.cost)
     if args.latex and args.json:
         raise WorkbenchError("choose one of --latex and --json")
     result = analyze(args.variant, kappa=kappa, cost=cost)
@@ -57,10 +44,11 @@ def add_analyze_command(rs_subparsers) -> None:
         description=("Derive, from the model's own sympy expression, every equilibrium set of the reduced "
                      "dynamics with its stability, the late-time drift rule of p, and the small-prior "
                      "scaling exponent and prefactor of N* (claims RS6, RS8)."),
+        epilog=NUMBERS_HELP,
     )
     p.add_argument("--variant", default="gradient", choices=["gradient", "replicator"])
-    p.add_argument("--kappa", default="0", help="footnote-4 coupling kappa >= 0 (default 0)")
-    p.add_argument("--cost", default="0", help="cost of the reward-seeking branch (default 0)")
+    p.add_argument("--kappa", default="0", help=f"footnote-4 coupling, 0 <= kappa <= {MAX_KAPPA:g} (default 0)")
+    p.add_argument("--cost", default="0", help="cost of the reward-seeking branch, in [0, 1) (default 0)")
     p.add_argument("--latex", action="store_true", help="print LaTeX")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_analyze)

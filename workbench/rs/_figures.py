@@ -11,9 +11,29 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
-from .._io import save_figure  # noqa: E402
+from .._errors import OutputNotWritable  # noqa: E402
+from .._io import check_writable, save_figure  # noqa: E402
 from ._homogeneous import HomogeneousConfig, alpha_eff, reduced_system  # noqa: E402
 from ._simulate import Horizon, Saturation, simulate  # noqa: E402
+
+
+def figure_formats() -> list[str]:
+    """File formats matplotlib can write (the suffix of a figure path picks one)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return sorted(FigureCanvasBase.get_supported_filetypes())
+
+
+def check_figure_path(path, *, name: str = "figure"):
+    """Check before any computation that a figure can be written to ``path`` (format from the
+    suffix, as :func:`~workbench._io.save_figure` reads it; no suffix means PNG)."""
+    path = check_writable(path, name=name)
+    fmt = path.suffix.lstrip(".").lower()
+    formats = figure_formats()
+    if fmt and fmt not in formats:
+        raise OutputNotWritable(f"{name}: cannot write a figure as .{fmt} ({path}); use one of "
+                                + ", ".join("." + f for f in formats))
+    return path
 
 
 def trajectory(config: HomogeneousConfig, *, n_points: int = 300, solver=None, criterion=None):

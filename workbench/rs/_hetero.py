@@ -45,7 +45,7 @@ from ._kernels import FLOAT32_RTOL_FLOOR, BuiltKernels, Dense64, KernelBackend
 from ._model import Flow, GradientFlow, RewardModel
 from ._simulate import REWARD_SEEKING, UNDECIDED, Saturation, simulate
 from ._solvers import DormandPrince, Euler, Solver
-from ._system import RewardSeekingSystem
+from ._system import RewardSeekingSystem, check_memory, state_bytes
 
 #: Environments per block of the nested random sequence (changing it changes every sample).
 BLOCK = 256
@@ -120,17 +120,30 @@ class HeteroConfig:
             raise WorkbenchError(f"n_ref must be an integer >= 2, got {self.n_ref}")
         if not math.isfinite(self.x0) or not math.isfinite(self.y0):
             raise WorkbenchError("x0 and y0 must be finite")
-        if not (self.kappa >= 0) or not math.isfinite(self.kappa) or not math.isfinite(self.cost):
-            raise WorkbenchError("kappa must be >= 0 and cost finite")
+        if not (self.kappa >= 0) or not math.isfinite(self.kappa):
+            raise WorkbenchError(f"kappa must be >= 0 and finite, got {self.kappa}")
+        if not (0.0 <= self.cost < 1.0):
+            raise WorkbenchError(f"cost must lie in [0, 1), got {self.cost}: a negative cost pays more than the "
+                                 "largest reward 1, and with cost >= 1 the reward-seeking branch earns nothing")
         if not (self.t_max > 0) or not math.isfinite(self.t_max):
             raise WorkbenchError(f"t_max must be positive and finite, got {self.t_max}")
         Saturation(self.eps, self.threshold)  # validates eps and threshold
+        self.model.check_on_cube(self.kappa, self.cost)
 
     def criterion(self) -> Saturation:
         return Saturation(eps=self.eps, threshold=self.threshold)
 
-    def calibration(self, geometry: Geometry) -> Calibration:
-        return calibrate(geometry, target=self.target_coupling, n_ref=self.n_ref, seed=self.calibration_seed)
+    def check_calibration_memory(self, geometry: Geometry, memory_limit: float | None = None) -> None:
+        """Raise :class:`~workbench._errors.ResourceTooLarge` if calibrating on ``n_ref`` points
+        would allocate more than ``memory_limit`` bytes (default 4 GiB)."""
+        n = int(self.n_ref)
+        # the calibration holds a few n_ref x n_ref arrays (distances, mask, couplings)
+        check_memory(5 * 8.0 * n * n + 8.0 * n * geometry.dim,
+                     f"calibrating {geometry.name} on n_ref = {n:,} points", memory_limit)
+
+    def calibration(self, geometry: Geometry, *, memory_limit: float | None = None) -> Calibration:
+        self.check_calibration_memory(geometry, memory_limit)
+        return calibrate(geometry, target=self.target_coupling, n_ref=int(self.n_ref), seed=self.calibration_seed)
 
     def with_(self, **changes) -> "HeteroConfig":
         return replace(self, **changes)
@@ -190,11 +203,11 @@ class EnvironmentSequence:
     True
     """
 
-    def __init__(self, geometry: Geometry, config: HeteroConfig, seed: int):
+    def __init__(self, geometry: Geometry, config: HeteroConfig, seed: int, *, memory_limit: float | None = None):
         self.geometry = geometry
         self.config = config
         self.seed = _check_seed(seed)
-        self.calibration = config.calibration(geometry)
+        self.calibration = config.calibration(geometry, memory_limit=memory_limit)
         self._geo_key = zlib.crc32(geometry.name.encode())
         self._raw: list[np.ndarray] = []
         self._noise: list[np.ndarray] = []
@@ -221,11 +234,28 @@ class EnvironmentSequence:
         return Environments(self.calibration.scale * raw, alpha, initial)
 
 
-def hetero_system(envs: Environments, config: HeteroConfig, backend: KernelBackend | None = None
-                  ) -> tuple[RewardSeekingSystem, BuiltKernels]:
+def hetero_memory_estimate(n: int, geometry: Geometry, config: HeteroConfig, backend: KernelBackend | None = None) -> float:
+    """Bytes that simulating ``n`` environments of ``geometry`` allocates: the environment
+    sequence (points and noises, drawn in blocks), the kernels and the integration."""
+    backend = backend or Dense64()
+    n_drawn = -(-int(n) // BLOCK) * BLOCK
+    environments = 2 * 8.0 * n_drawn * (geometry.dim + 6)  # the blocks and their concatenation
+    return environments + backend.memory_estimate(int(n), config.length_scales) + state_bytes(1, int(n))
+
+
+def check_hetero_memory(n: int, geometry: Geometry, config: HeteroConfig, backend: KernelBackend | None = None,
+                        memory_limit: float | None = None) -> None:
+    """Raise :class:`~workbench._errors.ResourceTooLarge` if ``n`` environments need too much memory."""
+    backend = backend or Dense64()
+    check_memory(hetero_memory_estimate(n, geometry, config, backend),
+                 f"simulating N = {int(n):,} environments of {geometry.name} with the {backend.name} kernel", memory_limit)
+
+
+def hetero_system(envs: Environments, config: HeteroConfig, backend: KernelBackend | None = None, *,
+                  memory_limit: float | None = None) -> tuple[RewardSeekingSystem, BuiltKernels]:
     """The :class:`RewardSeekingSystem` (batch of one) of ``envs`` with kernels from ``backend``."""
     backend = backend or Dense64()
-    kernels = backend.build(envs.points, config.length_scales)
+    kernels = backend.build(envs.points, config.length_scales, memory_limit=memory_limit)
     system = RewardSeekingSystem(
         initial=envs.initial[None], alpha=envs.alpha[None], transfer=kernels.transfers,
         kappa=config.kappa, cost=config.cost, model=config.model, flow=config.flow,
@@ -301,7 +331,7 @@ def _stability_number(system, kernels, dt) -> float:
 
 def simulate_hetero(config: HeteroConfig, geometry: Geometry, n: int, p0: float, seed: int, *,
                     solver: Solver | None = None, backend: KernelBackend | None = None,
-                    sequence: EnvironmentSequence | None = None) -> HeteroRun:
+                    sequence: EnvironmentSequence | None = None, memory_limit: float | None = None) -> HeteroRun:
     """Simulate the first ``n`` environments of ``(geometry, seed)`` at prior ``p0`` to saturation.
 
     Parameters
@@ -314,18 +344,24 @@ def simulate_hetero(config: HeteroConfig, geometry: Geometry, n: int, p0: float,
     backend : KernelBackend, default :class:`~workbench.rs._kernels.Dense64`
     sequence : EnvironmentSequence, optional
         Reuse an already drawn sequence (must match geometry, config and seed).
+    memory_limit : float, optional
+        Bytes the run may allocate (default 4 GiB); a larger run raises
+        :class:`~workbench._errors.ResourceTooLarge` before drawing or building anything.
     """
     t0 = time.perf_counter()
     backend = backend or Dense64()
     solver = solver or default_solver(backend)
     check_solver_backend(solver, backend)
     p0 = _check_p0(p0)
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise WorkbenchError(f"the number of environments n must be an integer >= 1, got {n!r}")
+    check_hetero_memory(n, geometry, config, backend, memory_limit)
     if sequence is None:
-        sequence = EnvironmentSequence(geometry, config, seed)
+        sequence = EnvironmentSequence(geometry, config, seed, memory_limit=memory_limit)
     elif sequence.geometry != geometry or sequence.config != config or sequence.seed != seed:
         raise WorkbenchError("the environment sequence does not match the geometry, config and seed")
     envs = sequence.take(n, p0)
-    system, kernels = hetero_system(envs, config, backend)
+    system, kernels = hetero_system(envs, config, backend, memory_limit=memory_limit)
     stab = _stability_number(system, kernels, solver.dt) if isinstance(solver, Euler) else None
     res = simulate(system, solver=solver, criterion=config.criterion(), t_max=config.t_max)
     s = res.summary(0)
@@ -344,14 +380,16 @@ def log_grid(n_max: int, growth: float = 2.0) -> list[int]:
         raise WorkbenchError(f"n_max must be an integer >= 1, got {n_max!r}")
     if not (growth > 1.0) or not math.isfinite(growth):
         raise WorkbenchError(f"grid growth factor must be > 1, got {growth}")
-    grid, k = [], 0
+    grid, k, log_g = [], 0, math.log(growth)
     while True:
         v = int(round(growth**k))
         if v >= n_max:
             break
         if not grid or v > grid[-1]:
             grid.append(v)
-        k += 1
+        # skip the exponents that round to v again (a growth close to 1 has millions of them);
+        # one step short of the computed jump, so that rounding of the logarithm never skips a value
+        k = max(k + 1, math.ceil(math.log(v + 0.5) / log_g) - 1)
     return grid + [int(n_max)]
 
 
@@ -390,7 +428,7 @@ class HeteroCritical:
 
 def critical_diversity_hetero(config: HeteroConfig, geometry: Geometry, p0: float, seed: int, *, n_max: int,
                               growth: float = 2.0, rel_tol: float = 0.02, solver: Solver | None = None,
-                              backend: KernelBackend | None = None) -> HeteroCritical:
+                              backend: KernelBackend | None = None, memory_limit: float | None = None) -> HeteroCritical:
     r"""``N*`` of one seed: bracket on a log grid, then bisect on :math:`\log N` (spec §6).
 
     1. Sizes ``1, growth, growth^2, ..., n_max`` (rounded, see :func:`log_grid`) are simulated
@@ -402,6 +440,7 @@ def critical_diversity_hetero(config: HeteroConfig, geometry: Geometry, p0: floa
     An undecided size (time cap) counts as not reward-seeking and is counted in ``undecided``.
     The outcome of a nested sequence need not be monotone in N; bisection returns one switch
     inside the bracket, and the grid records are kept so that a reader can see the rest.
+    The memory of a run at ``n_max`` is checked first (``memory_limit``, bytes, default 4 GiB).
 
     Examples
     --------
@@ -417,11 +456,13 @@ def critical_diversity_hetero(config: HeteroConfig, geometry: Geometry, p0: floa
     if not (rel_tol >= 0) or not math.isfinite(rel_tol):
         raise WorkbenchError(f"rel_tol must be >= 0, got {rel_tol}")
     grid = log_grid(n_max, growth)
-    seq = EnvironmentSequence(geometry, config, seed)
+    check_hetero_memory(n_max, geometry, config, backend, memory_limit)
+    seq = EnvironmentSequence(geometry, config, seed, memory_limit=memory_limit)
     evaluations = []
 
     def run(n, phase):
-        r = simulate_hetero(config, geometry, n, p0, seed, solver=solver, backend=backend, sequence=seq)
+        r = simulate_hetero(config, geometry, n, p0, seed, solver=solver, backend=backend, sequence=seq,
+                            memory_limit=memory_limit)
         evaluations.append({"n": n, "phase": phase, "outcome": r.outcome, "mean_p": r.mean_p, "t_sat": r.t_sat,
                             "fraction_reward_seeking": r.fraction_reward_seeking, "reason": r.reason,
                             "steps": r.steps, "truncation_error": r.kernel.get("max_truncation_error", 0.0)})

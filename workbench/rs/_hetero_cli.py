@@ -5,88 +5,125 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .._errors import WorkbenchError
+from .._errors import ResourceTooLarge, WorkbenchError
 from .._numbers import parse_int, parse_number, parse_number_list
+from ._cli import (LEARNABILITY_RANGE, MAX_KAPPA, NUMBERS_HELP, check_plot_path, parse_cost, parse_eps, parse_kappa,
+                   parse_learnabilities, parse_logit, parse_p0, parse_priors, parse_reward, parse_rtol, parse_t_max,
+                   parse_threshold)
 from ._geometry import geometry_by_name, geometry_names
-from ._model import RewardModel, flow_by_name
+from ._model import flow_by_name
 
 DEFAULT_SWEEP_PRIORS = "0.1,0.03,0.01,0.003,0.001"
+
+
+# Ranges of the heterogeneous flags (see also the homogeneous ones in workbench.rs._cli).
+LENGTH_SCALE_RANGE = (1e-6, 1e6)
+MAX_ALPHA_SIGMA = 5.0
+MAX_INIT_SD = 100.0
+MAX_SEED = 2**63 - 1
+DT_RANGE = (1e-4, 1.0)
+MAX_HETERO_ENVIRONMENTS = 10**7
+SWEEP_GROWTH_RANGE = (1.1, 100.0)
+MAX_SEEDS = 10_000
+MAX_BOOTSTRAP = 100_000
+MAX_WORKERS = 1024
 
 
 def _hetero_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model and geometry options (defaults: spec §6)")
     g.add_argument("--length-scales", default="1,1,0.25", metavar="LZ,LX,LY",
                    help="kernel length scales, in units of the calibrated geometry (default 1,1,0.25)")
-    g.add_argument("--target-coupling", default="0.1", help="calibration: mean off-diagonal C at n_ref with length 1 (default 0.1)")
-    g.add_argument("--n-ref", default="100", help="calibration reference size (default 100)")
+    g.add_argument("--target-coupling", default="0.1", help="calibration: mean off-diagonal C at n_ref with length 1, in (0, 1) (default 0.1)")
+    g.add_argument("--n-ref", default="100", help="calibration reference size, >= 2 (default 100)")
     g.add_argument("--calibration-seed", default=None, help="seed of the calibration points (default: the fixed built-in seed)")
-    g.add_argument("--alpha", default="1,1,1", metavar="MZ,MX,MY", help="medians of the log-normal learnabilities (default 1,1,1)")
-    g.add_argument("--alpha-sigma", default="0.5", help="log-standard deviation of the learnabilities (default 0.5)")
+    g.add_argument("--alpha", default="1,1,1", metavar="MZ,MX,MY",
+                   help=f"medians of the log-normal learnabilities, in [{LEARNABILITY_RANGE[0]:g}, {LEARNABILITY_RANGE[1]:g}] (default 1,1,1)")
+    g.add_argument("--alpha-sigma", default="0.5", help=f"log-standard deviation of the learnabilities, in [0, {MAX_ALPHA_SIGMA:g}] (default 0.5)")
     g.add_argument("--x0", default="0", help="mean initial logit of the reward-seeking skill (default 0)")
     g.add_argument("--y0", default="-2", help="mean initial logit of the local skill (default -2)")
     g.add_argument("--init-sd", default="0.5,0.5,0.5", metavar="SZ,SX,SY", help="standard deviations of the initial logits (default 0.5 each)")
     g.add_argument("--variant", default="gradient", choices=["gradient", "replicator"], help="flow derived from J (default gradient)")
-    g.add_argument("--kappa", default="0", help="footnote-4 variant: a = sigmoid(x + kappa*y), kappa >= 0 (default 0)")
-    g.add_argument("--cost", default="0", help="cost of the reward-seeking branch (default 0)")
-    g.add_argument("--reward", default=None, metavar="EXPR", help="a custom J in p, a, b (parsed safely)")
+    g.add_argument("--kappa", default="0", help=f"footnote-4 variant: a = sigmoid(x + kappa*y), 0 <= kappa <= {MAX_KAPPA:g} (default 0)")
+    g.add_argument("--cost", default="0", help="cost of the reward-seeking branch, in [0, 1) (default 0)")
+    g.add_argument("--reward", default=None, metavar="EXPR",
+                   help="a custom J in p, a, b (parsed safely; a real number in [-1, 1] for p, a, b in [0, 1])")
     g.add_argument("--eps", default="1e-3", help="saturation: stop when mean J reaches 1 - eps (default 1e-3)")
     g.add_argument("--threshold", default="1/2", help="reward-seeking dominates if mean p(T_sat) > threshold (default 1/2)")
     g.add_argument("--t-max", default="1e6", help="time cap; a run not saturated by then is 'undecided' (default 1e6)")
     n = p.add_argument_group("numerics")
     n.add_argument("--integrator", default="adaptive", choices=["adaptive", "euler"],
                    help="adaptive Dormand-Prince (default) or fixed-step Euler (the seed's)")
-    n.add_argument("--dt", default=None, help="Euler step (euler only; default 0.01)")
+    n.add_argument("--dt", default=None, help=f"Euler step, in [{DT_RANGE[0]:g}, {DT_RANGE[1]:g}] (euler only; default 0.01)")
     n.add_argument("--rtol", default=None, help="adaptive relative tolerance (adaptive only; default 1e-6, 1e-5 with dense32)")
     n.add_argument("--kernel", default="dense", choices=["dense", "dense32", "sparse"], help="kernel back-end (default dense)")
-    n.add_argument("--cutoff", default=None, help="sparse only: drop kernel entries below this (default 1e-8)")
+    n.add_argument("--cutoff", default=None, help="sparse only: drop kernel entries below this, in (0, 1) (default 1e-8)")
 
 
 def hetero_config_from_args(args):
     from ._geometry import CALIBRATION_SEED
     from ._hetero import HeteroConfig
 
-    t_max = parse_number(args.t_max, name="--t-max")
+    lo, hi = LENGTH_SCALE_RANGE
     return HeteroConfig(
-        length_scales=tuple(parse_number_list(args.length_scales, name="--length-scales", length=3)),
-        target_coupling=parse_number(args.target_coupling, name="--target-coupling"),
-        n_ref=parse_int(args.n_ref, name="--n-ref", minimum=2),
-        calibration_seed=CALIBRATION_SEED if args.calibration_seed is None else parse_int(args.calibration_seed, name="--calibration-seed", minimum=0),
-        alpha_median=tuple(parse_number_list(args.alpha, name="--alpha", length=3)),
-        alpha_sigma=parse_number(args.alpha_sigma, name="--alpha-sigma"),
-        x0=parse_number(args.x0, name="--x0"), y0=parse_number(args.y0, name="--y0"),
-        init_sd=tuple(parse_number_list(args.init_sd, name="--init-sd", length=3)),
-        kappa=parse_number(args.kappa, name="--kappa"), cost=parse_number(args.cost, name="--cost"),
+        length_scales=tuple(parse_number_list(args.length_scales, name="--length-scales", length=3, minimum=lo, maximum=hi)),
+        target_coupling=parse_number(args.target_coupling, name="--target-coupling", open_unit=True),
+        n_ref=parse_int(args.n_ref, name="--n-ref", minimum=2, maximum=MAX_HETERO_ENVIRONMENTS),
+        calibration_seed=CALIBRATION_SEED if args.calibration_seed is None else parse_int(args.calibration_seed, name="--calibration-seed", minimum=0, maximum=MAX_SEED),
+        alpha_median=parse_learnabilities(args.alpha),
+        alpha_sigma=parse_number(args.alpha_sigma, name="--alpha-sigma", minimum=0, maximum=MAX_ALPHA_SIGMA),
+        x0=parse_logit(args.x0, "--x0"), y0=parse_logit(args.y0, "--y0"),
+        init_sd=tuple(parse_number_list(args.init_sd, name="--init-sd", length=3, minimum=0, maximum=MAX_INIT_SD)),
+        kappa=parse_kappa(args.kappa), cost=parse_cost(args.cost),
         flow=flow_by_name(args.variant),
-        model=RewardModel.from_text(args.reward) if args.reward else RewardModel.standard(),
-        eps=parse_number(args.eps, name="--eps"), threshold=parse_number(args.threshold, name="--threshold"),
-        t_max=t_max,
+        model=parse_reward(args.reward),
+        eps=parse_eps(args.eps), threshold=parse_threshold(args.threshold),
+        t_max=parse_t_max(args.t_max),
     )
 
 
 def _numerics(args):
-    dt = None if args.dt is None else parse_number(args.dt, name="--dt")
-    rtol = None if args.rtol is None else parse_number(args.rtol, name="--rtol")
-    cutoff = None if args.cutoff is None else parse_number(args.cutoff, name="--cutoff")
+    dt = None if args.dt is None else parse_number(args.dt, name="--dt", minimum=DT_RANGE[0], maximum=DT_RANGE[1])
+    rtol = None if args.rtol is None else parse_rtol(args.rtol)
+    cutoff = None if args.cutoff is None else parse_number(args.cutoff, name="--cutoff", open_unit=True)
     return dt, rtol, cutoff
+
+
+def _check_memory(config, geometries, backend, n, n_flag: str, kernel: str) -> None:
+    """Memory of the calibration (``--n-ref``) and of a run of ``n`` environments, before any work."""
+    from ._hetero import check_hetero_memory
+    from ._system import resource_hint
+
+    for geometry in geometries:
+        try:
+            config.check_calibration_memory(geometry)
+        except ResourceTooLarge as exc:
+            raise resource_hint(exc, "give a smaller --n-ref") from None
+        try:
+            check_hetero_memory(n, geometry, config, backend)
+        except ResourceTooLarge as exc:
+            raise resource_hint(exc, f"give a smaller {n_flag}" + (" or try --kernel sparse" if kernel != "sparse" else "")) from None
 
 
 def run_hetero(args) -> int:
     from .._cli import print_json
     from ._hetero import check_solver_backend, default_solver, simulate_hetero
     from ._kernels import backend_by_name
+    from ._system import resource_hint
 
     geometry = geometry_by_name(args.geometry)
-    n = parse_int(args.n, name="--n", minimum=1)
-    p0 = parse_number(args.p0, name="--p0")
-    if not (0.0 < p0 < 1.0):
-        raise WorkbenchError(f"--p0 must lie strictly between 0 and 1, got {args.p0}")
-    seed = parse_int(args.seed, name="--seed", minimum=0)
+    n = parse_int(args.n, name="--n", minimum=1, maximum=MAX_HETERO_ENVIRONMENTS)
+    p0 = parse_p0(args.p0)
+    seed = parse_int(args.seed, name="--seed", minimum=0, maximum=MAX_SEED)
     config = hetero_config_from_args(args)
     dt, rtol, cutoff = _numerics(args)
     backend = backend_by_name(args.kernel, cutoff=cutoff)
     solver = default_solver(backend, args.integrator, dt=dt, rtol=rtol)
     check_solver_backend(solver, backend)
-    run = simulate_hetero(config, geometry, n, p0, seed, solver=solver, backend=backend)
+    _check_memory(config, [geometry], backend, n, "--n", args.kernel)
+    try:
+        run = simulate_hetero(config, geometry, n, p0, seed, solver=solver, backend=backend)
+    except ResourceTooLarge as exc:  # the sparse kernel's size is known only while it is built
+        raise resource_hint(exc, "give a smaller --n or a larger --cutoff") from None
     out = {**run.to_json(), "config": config.to_json(), "calibration": config.calibration(geometry).to_json()}
     if args.json:
         print_json(out)
@@ -101,42 +138,54 @@ def run_hetero(args) -> int:
 
 
 def sweep_spec_from_args(args):
+    from ._hetero import check_solver_backend, default_solver
+    from ._kernels import backend_by_name
     from ._sweep import SweepSpec
 
     geos = [g.strip() for g in args.geometries.split(",")]
     if any(not g for g in geos):
         raise WorkbenchError(f"--geometries: {args.geometries!r} has an empty entry")
-    for g in geos:
-        geometry_by_name(g)
+    if len(set(geos)) != len(geos):
+        raise WorkbenchError(f"--geometries: {args.geometries!r} names a geometry twice")
+    geometries = [geometry_by_name(g) for g in geos]
     dt, rtol, cutoff = _numerics(args)
+    config = hetero_config_from_args(args)
+    n_max = parse_int(args.n_max, name="--n-max", minimum=2, maximum=MAX_HETERO_ENVIRONMENTS)
+    backend = backend_by_name(args.kernel, cutoff=cutoff)
+    check_solver_backend(default_solver(backend, args.integrator, dt=dt, rtol=rtol), backend)
+    _check_memory(config, geometries, backend, n_max, "--n-max", args.kernel)
     return SweepSpec(
         geometries=tuple(geos),
-        priors=tuple(parse_number_list(args.p0, name="--p0")),
-        seeds=tuple(range(parse_int(args.seeds, name="--seeds", minimum=1))),
-        n_max=parse_int(args.n_max, name="--n-max", minimum=2),
-        growth=parse_number(args.growth, name="--growth"),
-        rel_tol=parse_number(args.rel_tol, name="--rel-tol"),
-        config=hetero_config_from_args(args),
+        priors=tuple(parse_priors(args.p0)),
+        seeds=tuple(range(parse_int(args.seeds, name="--seeds", minimum=1, maximum=MAX_SEEDS))),
+        n_max=n_max,
+        growth=parse_number(args.growth, name="--growth", minimum=SWEEP_GROWTH_RANGE[0], maximum=SWEEP_GROWTH_RANGE[1]),
+        rel_tol=parse_number(args.rel_tol, name="--rel-tol", minimum=0, maximum=10),
+        config=config,
         integrator=args.integrator, dt=dt, rtol=rtol, kernel=args.kernel, cutoff=cutoff,
-        bootstrap=parse_int(args.bootstrap, name="--bootstrap", minimum=100),
+        bootstrap=parse_int(args.bootstrap, name="--bootstrap", minimum=100, maximum=MAX_BOOTSTRAP),
     )
 
 
 def run_sweep_command(args) -> int:
     from .._cli import print_json
-    from .._io import atomic_write_json
+    from .._io import atomic_write_json, check_writable
     from ._sweep import SweepStore, executor_from_options, plot_sweep, run_sweep
 
+    # Every flag and output path is checked before the sweep starts (or connects anywhere).
     spec = sweep_spec_from_args(args)
-    workers = None if args.workers is None else parse_int(args.workers, name="--workers", minimum=1)
+    workers = None if args.workers is None else parse_int(args.workers, name="--workers", minimum=1, maximum=MAX_WORKERS)
+    check_writable(args.out, name="--out", directory=True, create=True)
+    if args.plot is not None:
+        if not str(args.plot).lower().endswith((".png", ".pdf", ".svg")):
+            raise WorkbenchError(f"--plot {args.plot}: use a .png, .pdf or .svg file name")
+        check_plot_path(args.plot)
     executor = executor_from_options(args.scheduler, workers)
-    if args.plot and not str(args.plot).lower().endswith((".png", ".pdf", ".svg")):
-        raise WorkbenchError(f"--plot {args.plot}: use a .png, .pdf or .svg file name")
     store = SweepStore(args.out)
     result = run_sweep(spec, store=store, executor=executor, progress=not args.json and sys.stderr.isatty(),
                        reference=not args.no_reference)
     summary = result.summary
-    if args.plot:
+    if args.plot is not None:
         summary["plot"] = str(plot_sweep(summary, args.plot))
     atomic_write_json(store.directory / "summary.json", summary)
     if args.json:
@@ -176,9 +225,10 @@ def add_hetero_commands(rs_subparsers) -> None:
     """Add ``hetero`` and ``sweep`` to the ``workbench rs`` subcommands."""
     names = ", ".join(geometry_names())
     p = rs_subparsers.add_parser("hetero", help="simulate N heterogeneous environments of a geometry (spec §6)",
-                                 description="Simulate the first N environments of one seed's sequence to saturation (spec §6).")
+                                 description="Simulate the first N environments of one seed's sequence to saturation (spec §6).",
+                                 epilog=NUMBERS_HELP)
     p.add_argument("--geometry", required=True, help=f"one of: {names}")
-    p.add_argument("--n", required=True, help="number of environments, >= 1")
+    p.add_argument("--n", required=True, help=f"number of environments, in [1, {MAX_HETERO_ENVIRONMENTS:g}] (and within 4 GiB of memory)")
     p.add_argument("--p0", default="0.01", help="initial prior of reward-seeking, in (0, 1) (default 0.01)")
     p.add_argument("--seed", default="0", help="seed of the environment sequence (default 0)")
     _hetero_model_options(p)
@@ -186,7 +236,8 @@ def add_hetero_commands(rs_subparsers) -> None:
     p.set_defaults(func=run_hetero)
 
     p = rs_subparsers.add_parser("sweep", help="N* over geometries x priors x seeds, with resumable store (RS7)",
-                                 description="Critical diversity N* per (geometry, prior, seed); medians, slopes, figure (spec §6, RS7).")
+                                 description="Critical diversity N* per (geometry, prior, seed); medians, slopes, figure (spec §6, RS7).",
+                                 epilog=NUMBERS_HELP)
     p.add_argument("--geometries", default="gaussian4d,longtail4d,gaussian100d", help=f"comma-separated, from: {names}")
     p.add_argument("--p0", default=DEFAULT_SWEEP_PRIORS, help=f"comma-separated priors (default {DEFAULT_SWEEP_PRIORS})")
     p.add_argument("--seeds", default="5", help="number of seeds K (seeds 0..K-1; default 5)")

@@ -14,7 +14,7 @@ from scipy.special import logit
 
 from .._errors import WorkbenchError
 from ._model import Flow, GradientFlow, RewardModel
-from ._system import RewardSeekingSystem
+from ._system import RewardSeekingSystem, check_memory, state_bytes
 from ._transfer import MatrixTransfer, UniformTransfer
 
 
@@ -87,8 +87,10 @@ class HomogeneousConfig:
             raise WorkbenchError("initial logits x0, y0 must be finite")
         if not (self.kappa >= 0) or not np.isfinite(self.kappa):
             raise WorkbenchError(f"kappa must be >= 0, got {self.kappa}")
-        if not np.isfinite(self.cost):
-            raise WorkbenchError(f"cost must be finite, got {self.cost}")
+        if not (0.0 <= self.cost < 1.0):
+            raise WorkbenchError(f"cost must lie in [0, 1), got {self.cost}: a negative cost pays more than the "
+                                 "largest reward 1, and with cost >= 1 the reward-seeking branch earns nothing")
+        self.model.check_on_cube(self.kappa, self.cost)
 
     @property
     def z0(self) -> float:
@@ -137,15 +139,19 @@ def reduced_system(configs, n=None) -> RewardSeekingSystem:
     )
 
 
-def full_system(config: HomogeneousConfig, *, dense: bool = False) -> RewardSeekingSystem:
+def full_system(config: HomogeneousConfig, *, dense: bool = False, memory_limit: float | None = None) -> RewardSeekingSystem:
     """The full N-environment system (integer ``config.n``) with ``C = (1-c) I + c 11^T``.
 
     ``dense=True`` uses explicit N x N matrices instead of the O(N) uniform transfer, so the
-    reduction can be checked against a plain matrix product.
+    reduction can be checked against a plain matrix product. The memory the system and its
+    integration need is estimated first; over ``memory_limit`` (bytes, default 4 GiB) it raises
+    :class:`~workbench._errors.ResourceTooLarge` before allocating anything.
     """
     n = int(round(config.n))
     if n != config.n:
         raise WorkbenchError(f"the full system needs an integer number of environments, got {config.n}")
+    matrices = 3 * 8.0 * n * n if dense else 0.0
+    check_memory(state_bytes(1, n) + matrices, f"the full system of N = {n:,} environments", memory_limit)
     transfers = tuple(
         MatrixTransfer(UniformTransfer(ck).matrix(n)) if dense else UniformTransfer(ck) for ck in config.c
     )

@@ -44,6 +44,7 @@ import numpy as np
 
 from .._errors import WorkbenchError
 from ._geometry import squared_distances
+from ._system import check_memory
 from ._transfer import Transfer
 
 #: Smallest relative tolerance of the adaptive integrator with float32 kernels (the rates carry
@@ -145,7 +146,14 @@ class KernelBackend:
     name: str = "?"
     dtype = np.float64
 
-    def build(self, points: np.ndarray, length_scales) -> BuiltKernels:
+    def memory_estimate(self, n_envs: int, length_scales) -> float:
+        """Bytes that building the kernels of ``n_envs`` environments allocates (for ``sparse``
+        a lower bound: the stored entries are known only after the neighbour search)."""
+        return 3.0 * min(n_envs, _BLOCK) * n_envs * 8  # row blocks of distances and kernel values
+
+    def build(self, points: np.ndarray, length_scales, *, memory_limit: float | None = None) -> BuiltKernels:
+        """Build the three transfers; over ``memory_limit`` bytes (default 4 GiB) raise
+        :class:`~workbench._errors.ResourceTooLarge` before allocating a matrix."""
         import time
 
         points = np.asarray(points, dtype=float)
@@ -154,11 +162,13 @@ class KernelBackend:
         ls = tuple(float(v) for v in length_scales)
         if len(ls) != 3 or any(not (v > 0) or not math.isfinite(v) for v in ls):
             raise WorkbenchError(f"length scales must be three positive numbers, got {length_scales}")
+        n = points.shape[0]
+        check_memory(self.memory_estimate(n, ls), f"the {self.name} kernels of N = {n:,} environments", memory_limit)
         t0 = time.perf_counter()
         built: dict[float, tuple[KernelTransfer, dict]] = {}
         for var, l in zip("zxy", ls):
             if l not in built:
-                built[l] = self._build_one(points, l)
+                built[l] = self._build_one(points, l, memory_limit=memory_limit)
                 built[l][1]["variables"] = ""
             built[l][1]["variables"] += var
         transfers = tuple(built[l][0] for l in ls)
@@ -169,11 +179,17 @@ class KernelBackend:
         report["max_truncation_error"] = max(info["truncation_error"] for _, info in built.values())
         return BuiltKernels(transfers, report, int(bytes_eval), time.perf_counter() - t0)
 
-    def _build_one(self, points, length_scale) -> tuple[KernelTransfer, dict]:  # pragma: no cover - interface
+    def _build_one(self, points, length_scale, memory_limit=None) -> tuple[KernelTransfer, dict]:  # pragma: no cover - interface
         raise NotImplementedError
 
     def describe(self) -> dict:
         return {"kernel": self.name}
+
+
+def _dense_bytes(backend: KernelBackend, n_envs: int, length_scales) -> float:
+    # one N x N matrix per distinct length scale, plus the row-block temporaries
+    matrices = len({float(v) for v in length_scales}) * float(n_envs) * n_envs * np.dtype(backend.dtype).itemsize
+    return matrices + KernelBackend.memory_estimate(backend, n_envs, length_scales)
 
 
 @dataclass(frozen=True)
@@ -182,7 +198,10 @@ class Dense64(KernelBackend):
 
     name = "dense"
 
-    def _build_one(self, points, length_scale):
+    def memory_estimate(self, n_envs, length_scales):
+        return _dense_bytes(self, n_envs, length_scales)
+
+    def _build_one(self, points, length_scale, memory_limit=None):
         m = gaussian_kernel_dense(points, length_scale, np.float64)
         n = m.shape[0]
         return DenseTransfer(m), {"storage": "dense", "dtype": "float64", "nnz": n * n, "density": 1.0,
@@ -196,7 +215,10 @@ class Dense32(KernelBackend):
     name = "dense32"
     dtype = np.float32
 
-    def _build_one(self, points, length_scale):
+    def memory_estimate(self, n_envs, length_scales):
+        return _dense_bytes(self, n_envs, length_scales)
+
+    def _build_one(self, points, length_scale, memory_limit=None):
         m = gaussian_kernel_dense(points, length_scale, np.float32)
         n = m.shape[0]
         return DenseTransfer(m), {"storage": "dense", "dtype": "float32", "nnz": n * n, "density": 1.0,
@@ -233,6 +255,11 @@ class SparseCutoff(KernelBackend):
         if not (0.0 < self.max_density <= 1.0):
             raise WorkbenchError(f"max_density must lie in (0, 1], got {self.max_density}")
 
+    def memory_estimate(self, n_envs, length_scales):
+        # row blocks only while the truncation error is computed exactly; the stored entries are
+        # checked during the build, once the neighbour density is known
+        return KernelBackend.memory_estimate(self, n_envs, length_scales) if n_envs <= self.exact_error_limit else 0.0
+
     def radius(self, length_scale: float) -> float:
         return length_scale * math.sqrt(2.0 * math.log(1.0 / self.cutoff))
 
@@ -247,17 +274,21 @@ class SparseCutoff(KernelBackend):
         d2 = ((points[i[keep]] - points[j[keep]]) ** 2).sum(1)
         return float(np.mean(d2 <= radius * radius)) if keep.any() else 0.0
 
-    def _build_one(self, points, length_scale):
+    def _build_one(self, points, length_scale, memory_limit=None):
         from scipy import sparse
         from scipy.spatial import cKDTree
 
         n = points.shape[0]
         r = self.radius(length_scale)
-        if self._estimated_density(points, r) > self.max_density:
+        density = self._estimated_density(points, r)
+        if density > self.max_density:
+            check_memory(8.0 * n * n, f"the dense (too full for sparse) kernel of N = {n:,} environments", memory_limit)
             m = gaussian_kernel_dense(points, length_scale, np.float64)
             return DenseTransfer(m), {"storage": "dense (too full for sparse)", "dtype": "float64", "nnz": n * n,
                                       "density": 1.0, "bytes": int(m.nbytes), "truncation_error": 0.0,
                                       "cutoff": self.cutoff, "radius": r}
+        # pairs (2 indices), their kernel values, and the CSR triplets built from them
+        check_memory(64.0 * density * n * n + 64.0 * n, f"the sparse kernel of N = {n:,} environments", memory_limit)
         tree = cKDTree(points)
         pairs = tree.query_pairs(r, output_type="ndarray")
         i, j = pairs[:, 0], pairs[:, 1]

@@ -18,12 +18,14 @@ Reference: seed ``000_4031b431634692df.txt``, "A mathematical toy model for beha
 from __future__ import annotations
 
 import functools
+import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
-from .._errors import WorkbenchError
+from .._errors import InvalidExpression, WorkbenchError
 from ._expression import lambdify_numeric, parse_expression, sigmoid
 
 z, x, y = sp.symbols("z x y", real=True)
@@ -78,10 +80,12 @@ class RewardModel:
         return cls(p * (a - cost) + sigmoid(-z) * b, "standard", p, a, b)
 
     @classmethod
-    def from_text(cls, text: str) -> "RewardModel":
+    def from_text(cls, text: str, *, what: str = "reward expression") -> "RewardModel":
         """A user-supplied ``J`` in ``p, a, b`` (and ``z, x, y, kappa, cost``), parsed safely.
 
-        ``p = sigmoid(z)``, ``a = sigmoid(x + kappa*y)``, ``b = sigmoid(y)``.
+        ``p = sigmoid(z)``, ``a = sigmoid(x + kappa*y)``, ``b = sigmoid(y)``. ``J`` must be a
+        finite real number in [-1, 1] wherever ``p, a, b`` lie in [0, 1] (checked on a grid of the
+        cube, with ``kappa = cost = 0``, see :meth:`check_on_cube`); ``what`` names it in messages.
 
         Examples
         --------
@@ -90,9 +94,24 @@ class RewardModel:
         """
         base = cls.standard()
         names = {"p": base.p, "a": base.a, "b": base.b, "z": z, "x": x, "y": y, "kappa": kappa, "cost": cost}
-        expr = parse_expression(text, names, what="reward expression")
-        return cls(sp.sympify(expr), text.strip(), base.p, base.a, base.b)
+        expr = parse_expression(text, names, what=what)
+        if not isinstance(expr, sp.Expr) or not expr.free_symbols & set(LOGITS):
+            raise InvalidExpression(f"{what}: J does not depend on p, a, b (or z, x, y)")
+        model = cls(sp.sympify(expr), text.strip(), base.p, base.a, base.b)
+        model.check_on_cube(what=what)
+        return model
 
+    def check_on_cube(self, kappa: float = 0.0, cost: float = 0.0, *, what: str | None = None) -> None:
+        """Refuse a ``J`` that is not a finite real number in ``[-1, 1]`` on the cube.
+
+        An expected reward is at most 1; it is negative only through a cost, which is below 1
+        (``p*(a - 1/10) + (1-p)*b`` is the model with ``cost = 0.1``). ``J`` is evaluated as the simulation evaluates it, on a grid of ``p, a, b`` in [0, 1]
+        that includes the corners (logits of +-800 give probabilities of exactly 1 and, to within
+        1e-300, 0). Raises :class:`InvalidExpression` saying where it fails.
+        """
+        if self.name == "standard":
+            return
+        _check_on_cube(self, float(kappa), float(cost), what or f"reward expression {self.name!r}")
 
 class Flow:
     """How the local rates follow from ``J``; subclasses are the named variants."""
@@ -125,6 +144,50 @@ class GradientFlow(Flow):
         return tuple(sp.diff(model.expression, v) for v in LOGITS)
 
 
+#: Most terms the replicator variant may expand its three derivatives into (see
+#: :func:`expanded_terms_bound`); expanding and compiling 600 terms takes about two seconds.
+MAX_EXPANDED_TERMS = 600
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**12 else f"about 10^{len(str(n)) - 1}"
+
+
+def expanded_terms_bound(expr: sp.Expr) -> int:
+    """An upper bound on the number of terms of ``sympy.expand(expr)``, computed without expanding.
+
+    Sums add, products multiply, a positive integer power ``n`` of ``t`` terms has at most
+    ``C(n + t - 1, t - 1)``; function arguments are expanded separately and add their own terms.
+
+    >>> p, a = sp.symbols("p a")
+    >>> expanded_terms_bound((p + a)**3 * (p + 1))
+    8
+    """
+    inner = 0
+
+    def terms(e) -> int:
+        nonlocal inner
+        if e.is_Add:
+            return sum(terms(arg) for arg in e.args)
+        if e.is_Mul:
+            out = 1
+            for arg in e.args:
+                out *= terms(arg)
+            return out
+        if e.is_Pow:
+            t = terms(e.base)
+            if e.exp.is_Integer and e.exp > 0:
+                return math.comb(int(e.exp) + t - 1, t - 1)
+            inner += t
+            return 1
+        if isinstance(e, sp.Function):
+            inner += sum(terms(arg) for arg in e.args)
+        return 1
+
+    top = terms(expr)
+    return top + inner
+
+
 class ReplicatorFlow(Flow):
     r"""Spec §2 ``replicator`` variant: the gradient divided by the metric :math:`(p(1-p), a, b)`.
 
@@ -137,7 +200,54 @@ class ReplicatorFlow(Flow):
     def local_rates(self, model):
         metric = (sp.diff(model.p, z), model.a, model.b)  # dp/dz = p(1-p)
         grads = GradientFlow().local_rates(model)
+        terms = sum(expanded_terms_bound(g) for g in grads)  # refuse before sympy multiplies out
+        if terms > MAX_EXPANDED_TERMS:
+            raise InvalidExpression(f"reward expression {model.name!r}: too large for the replicator variant "
+                                    f"(its expanded derivatives could have {_count(terms)} terms, at most "
+                                    f"{MAX_EXPANDED_TERMS:,}); use the gradient variant or a smaller J")
         return tuple(sp.expand(sp.expand(g) / m) for g, m in zip(grads, metric))
+
+
+#: Probabilities of the cube grid (the corners and the centre included).
+_CUBE = (0.0, 1e-6, 0.1, 0.25, 0.5, 0.75, 0.9, 1 - 1e-6, 1.0)
+_CUBE_TOLERANCE = 1e-9
+
+
+def _logit(q: float) -> float:
+    if q <= 0.0:
+        return -800.0  # beyond the clip of the numeric sigmoid: p is 0 to within 1e-300
+    if q >= 1.0:
+        return 800.0
+    return math.log(q) - math.log1p(-q)
+
+
+@functools.lru_cache(maxsize=64)
+def _check_on_cube(model: RewardModel, kappa_value: float, cost_value: float, what: str) -> None:
+    u = np.array([_logit(q) for q in _CUBE])
+    P, A, B = np.meshgrid(np.arange(len(_CUBE)), np.arange(len(_CUBE)), np.arange(len(_CUBE)), indexing="ij")
+    zz, yy = u[P], u[B]
+    xx = u[A] - kappa_value * yy  # so that a = sigmoid(x + kappa*y) runs over the grid too
+    f = lambdify_numeric((*LOGITS, *PARAMETERS), model.expression)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            values = np.broadcast_to(np.asarray(f(zz, xx, yy, kappa_value, cost_value)), zz.shape)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise InvalidExpression(f"{what}: J cannot be evaluated on p, a, b in [0, 1] ({type(exc).__name__})") from None
+    complex_part = np.abs(np.imag(values)) if np.iscomplexobj(values) else np.zeros(values.shape)
+    real = np.real(values).astype(float)
+    bad_value = ~np.isfinite(real) | (complex_part > 0)
+    excess = np.where(bad_value, -np.inf, np.abs(real) - 1.0)  # how far outside [-1, 1]
+    for mask, problem in ((bad_value, "not a finite real number"), (excess > _CUBE_TOLERANCE, "outside [-1, 1]")):
+        if mask.any():
+            # the worst point: non-finite, then the largest imaginary part or distance outside
+            badness = np.where(~np.isfinite(real), np.inf, complex_part) if problem[0] == "n" else excess
+            i = np.unravel_index(np.argmax(badness), badness.shape)
+            shown = values[i]
+            shown = f"{shown.real:.6g}{shown.imag:+.6g}j" if complex_part[i] > 0 else f"{float(np.real(shown)):.6g}"
+            where = ", ".join(f"{n}={_CUBE[int(k)]:g}" for n, k in zip("pab", i))
+            raise InvalidExpression(f"{what}: J is {problem} at {where} (J = {shown}); J must be a real number "
+                                    f"in [-1, 1] (an expected reward, less a cost below 1) for every p, a, b in [0, 1]")
 
 
 FLOWS: dict[str, Flow] = {"gradient": GradientFlow(), "replicator": ReplicatorFlow()}

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._errors import WorkbenchError
 from ._solvers import DormandPrince, Solver, hermite
-from ._system import RewardSeekingSystem
+from ._system import RewardSeekingSystem, check_memory, state_bytes
 
 REWARD_SEEKING = "reward-seeking"
 LOCAL = "local"
@@ -190,6 +190,7 @@ def simulate(
     criterion: Criterion | None = None,
     t_max: float = 1e7,
     record_times=None,
+    memory_limit: float | None = None,
 ) -> SimulationResult:
     """Integrate every system of ``system`` until its criterion stops it or ``t_max``.
 
@@ -202,6 +203,10 @@ def simulate(
         Time cap; a saturation run still running then is ``undecided``.
     record_times : array-like, optional
         Increasing times at which to store the logits (steps land on them exactly).
+    memory_limit : float, optional
+        Bytes the integration may allocate (default
+        :data:`~workbench.rs._system.DEFAULT_MEMORY_LIMIT`); a larger system raises
+        :class:`~workbench._errors.ResourceTooLarge` before any work.
 
     Examples
     --------
@@ -215,6 +220,9 @@ def simulate(
     if not (t_max > 0) or not np.isfinite(t_max):
         raise WorkbenchError(f"t_max must be positive and finite, got {t_max}")
     B = system.n_batch
+    n_rec = 0 if record_times is None else int(np.size(record_times))
+    check_memory(state_bytes(B, system.n_envs) + 8.0 * B * n_rec * 3 * system.n_envs,
+                 f"integrating {B} system(s) of {system.n_envs} environments", memory_limit)
     field0 = system.vector_field()
     y0 = system.initial.copy()
 
@@ -299,7 +307,8 @@ def simulate(
             finished |= capped
         over = ~finished & (steps >= solver.max_steps)
         if solver.adaptive:  # a non-finite trial is rejected; it ends only if h underflows
-            bad = ~finished & ~accepted & (h_next < 1e-14 * np.maximum(1.0, t))
+            # NaN-safe: a NaN step size (overflowing field) must end the run, not loop forever.
+            bad = ~finished & ~accepted & ~(h_next >= 1e-14 * np.maximum(1.0, t))
         else:
             bad = ~finished & ~finite
         ended = over | bad
