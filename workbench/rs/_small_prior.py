@@ -122,8 +122,8 @@ def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: floa
     """
     lp, la, lb = ls.components
     vals = {RHO: rho, ALPHA_Y: alpha_y}
-    f = sp.lambdify((PP, A, B), [sp.together(lp / PP).subs(vals), sp.together(la / (A * (1 - A))).subs(vals),
-                                 sp.together(lb / (B * (1 - B))).subs(vals)], "numpy")
+    f = sp.lambdify((PP, A, B), [sp.cancel(lp / PP).subs(vals), sp.cancel(la / (A * (1 - A))).subs(vals),
+                                 sp.cancel(lb / (B * (1 - B))).subs(vals)], "numpy")
     P_inv = None if ls.P_invariant is None else float(ls.P_invariant.subs(vals))
 
     def sig(u):
