@@ -81,3 +81,133 @@ def test_scaling_json_contract(capsys, tmp_path):
 def test_text_output(capsys):
     code, out, _ = run(capsys, "rs", "critical", "--p0", "1/10")
     assert code == 0 and "N* = 10" in out
+
+
+# --- issue 9: every flag refused by name and range, before any work ----------------------------
+
+@pytest.mark.parametrize("argv,names", [
+    (["rs", "simulate", "--p0", "0"], "--p0 must lie strictly between 0 and 1"),
+    (["rs", "simulate", "--p0", "1e999"], "--p0"),
+    (["rs", "simulate", "--p0", "1e-999999999"], "--p0"),
+    (["rs", "simulate", "--n", "1e999"], "--n"),
+    (["rs", "simulate", "--n", "1e300"], "--n must be at most"),
+    (["rs", "simulate", "--alpha", "1e999,1,1"], "--alpha"),
+    (["rs", "simulate", "--alpha", "1e300,1,1"], "--alpha must be at most"),
+    (["rs", "simulate", "--alpha", "0,1,1"], "--alpha must be at least"),
+    (["rs", "simulate", "--c", "0.1,2,0"], "--c must be at most 1"),
+    (["rs", "simulate", "--x0", "1e300"], "--x0"),
+    (["rs", "simulate", "--cost", "1e300"], "--cost must be below 1"),
+    (["rs", "simulate", "--cost", "1"], "--cost must be below 1"),
+    (["rs", "simulate", "--cost=-0.1"], "--cost must be >= 0"),
+    (["rs", "simulate", "--kappa", "1e300"], "--kappa must be at most"),
+    (["rs", "simulate", "--eps", "1e-300"], "--eps must be at least"),
+    (["rs", "simulate", "--threshold", "1"], "--threshold"),
+    (["rs", "simulate", "--t-max", "1e300"], "--t-max must be at most"),
+    (["rs", "simulate", "--t-max", "0"], "--t-max must be positive"),
+    (["rs", "simulate", "--rtol", "1e-300"], "--rtol must be at least"),
+    (["rs", "critical", "--n-max", "1e999"], "--n-max"),
+    (["rs", "critical", "--n-max", "1"], "--n-max must be greater than 1"),
+    (["rs", "scaling", "--p0", "0.1,0.1,0.1"], "--p0: the priors must be distinct"),
+    (["rs", "scaling", "--p0", ",".join(["0.1"] * 200)], "--p0"),
+    (["rs", "analyze", "--kappa", "1e300"], "--kappa must be at most"),
+    (["rs", "analyze", "--cost", "2"], "--cost must be below 1"),
+    (["rs", "analyze", "--kappa", "1e-320"], "--kappa: the exact analysis reads 1e-320 as a fraction of 321 digits"),
+    (["rs", "analyze", "--cost", "1e-300"], "as a fraction of 301 digits"),
+    (["rs", "hetero", "--geometry", "gaussian4d", "--n", "8", "--n-ref", "1e9"], "--n-ref"),
+    (["rs", "hetero", "--geometry", "gaussian4d", "--n", "8", "--dt", "1e-300", "--integrator", "euler"], "--dt"),
+    (["rs", "hetero", "--geometry", "gaussian4d", "--n", "8", "--cost", "-1"], "--cost"),
+    (["rs", "sweep", "--out", "store", "--growth", "1.000001"], "--growth must be at least"),
+    (["rs", "sweep", "--out", "store", "--bootstrap", "1e12"], "--bootstrap"),
+    (["rs", "simulate", "--reward", ""], "--reward: empty"),
+    (["rs", "simulate", "--reward="], "--reward: empty"),
+    (["rs", "hetero", "--geometry", "gaussian4d", "--n", "8", "--reward", ""], "--reward: empty"),
+    (["rs", "simulate", "--p0", ""], "--p0: an empty value"),
+])
+def test_each_flag_is_refused_by_name(capsys, tmp_path, monkeypatch, argv, names):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("workbench: error: ")
+    assert names in err, err
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize("argv,hint", [
+    (["rs", "simulate", "--full", "--n", "1e9"], "drop --full"),
+    (["rs", "hetero", "--geometry", "gaussian4d", "--n", "30000"], "give a smaller --n or try --kernel sparse"),
+    (["rs", "hetero", "--geometry", "gaussian4d", "--n", "8", "--n-ref", "20000"], "give a smaller --n-ref"),
+    (["rs", "sweep", "--out", "store", "--n-max", "1e6"], "give a smaller --n-max"),
+])
+def test_memory_is_estimated_before_allocating(capsys, tmp_path, monkeypatch, argv, hint):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and err.count("\n") == 1 and "of memory, over the limit of 4 GiB" in err and hint in err
+    assert not (tmp_path / "store").exists()
+
+
+def test_plot_path_is_checked_before_computing(capsys, tmp_path, monkeypatch):
+    import workbench.rs._cli as rs_cli
+
+    def no_work(*a, **k):
+        raise AssertionError("computed before checking --plot")
+
+    monkeypatch.setattr(rs_cli, "simulate", no_work)
+    for plot, message in ((tmp_path / "out.txt", "cannot write a figure as .txt"),
+                          (tmp_path / "new" / "x.png", "does not exist"), (tmp_path, "is a directory")):
+        code, _, err = run(capsys, "rs", "simulate", "--plot", str(plot))
+        assert code == 2 and message in err and err.count("\n") == 1
+    assert not (tmp_path / "new").exists() and not (tmp_path / "out.txt").exists()
+
+
+def test_sweep_plot_is_checked_before_the_sweep(capsys, tmp_path, monkeypatch):
+    import workbench.rs._sweep as sweep
+
+    def no_work(*a, **k):
+        raise AssertionError("swept before checking --plot")
+
+    monkeypatch.setattr(sweep, "run_sweep", no_work)
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro" / "x.png").mkdir()  # a directory where the figure should go
+    code, _, err = run(capsys, "rs", "sweep", "--out", str(tmp_path / "store"), "--plot", str(tmp_path / "ro" / "x.png"))
+    assert code == 2 and "--plot" in err and err.count("\n") == 1
+    assert not (tmp_path / "store").exists()
+
+
+def test_one_prefix_version_and_help(capsys):
+    code, _, err = run(capsys, "rs", "simulate", "--variant", "bogus")
+    assert code == 2 and err.startswith("workbench: error: argument --variant") and err.count("error:") == 1
+    assert "workbench rs simulate --help" in err and not err.startswith("workbench: error: workbench")
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("workbench ") and out.strip().split()[1][0].isdigit()
+    code, out, _ = run(capsys, "rs", "simulate", "--help")
+    assert code == 0 and "--x0=-1" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("argv", [
+    ["rs", "simulate", "--x0", "-1e-3", "--json"],
+    ["rs", "simulate", "--y0", "-1/2", "--json"],
+    ["rs", "simulate", "--y0=-3", "--json"],
+    ["rs", "simulate", "--reward", "-p*b+b+p*a", "--json"],
+])
+def test_negative_values_follow_their_flag(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert json.loads(out)["outcome"] in ("local", "reward-seeking")
+
+
+def test_analyze_reads_fractions_like_every_command(capsys, monkeypatch):
+    import workbench.rs._analysis as analysis
+
+    seen = {}
+
+    class Stub:
+        def to_json(self):
+            return seen
+
+    def stub(variant, *, kappa, cost):  # the analysis itself is tested in test_analysis.py
+        seen.update(variant=variant, kappa=kappa, cost=cost)
+        return Stub()
+
+    monkeypatch.setattr(analysis, "analyze", stub)
+    code, out, err = run(capsys, "rs", "analyze", "--kappa", "1/2", "--cost", "1/4", "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"variant": "gradient", "kappa": 0.5, "cost": 0.25}

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from .._errors import WorkbenchError
 from ._cli import MAX_KAPPA, NUMBERS_HELP, parse_cost, parse_kappa
+
+#: Largest numerator or denominator of kappa and cost as the exact analysis reads them (the
+#: shortest decimal of the float: 1/7 is 14285714285714285/10**17). Larger ones, such as
+#: 1e-300, make sympy's polynomial factorisation run for minutes.
+MAX_EXACT = 10**20
+
+
+def _exact(value: float, text: str, name: str) -> float:
+    exact = Fraction(str(value))
+    if max(abs(exact.numerator), exact.denominator) > MAX_EXACT:
+        digits = len(str(max(abs(exact.numerator), exact.denominator)))
+        raise WorkbenchError(f"{name}: the exact analysis reads {text} as a fraction of {digits} digits, too large "
+                             "(numerator and denominator at most 10^20); give a simpler number, e.g. 0 or 1e-6")
+    return value
 
 
 def run_analyze(args) -> int:
@@ -22,8 +38,8 @@ def run_analyze(args) -> int:
     from .._cli import print_json
     from ._analysis import analyze
 
-    kappa = parse_kappa(args.kappa)
-    cost = parse_cost(args.cost)
+    kappa = _exact(parse_kappa(args.kappa), args.kappa, "--kappa")
+    cost = _exact(parse_cost(args.cost), args.cost, "--cost")
     if args.latex and args.json:
         raise WorkbenchError("choose one of --latex and --json")
     result = analyze(args.variant, kappa=kappa, cost=cost)

@@ -169,19 +169,18 @@ def sweep_spec_from_args(args):
 
 def run_sweep_command(args) -> int:
     from .._cli import print_json
-    from .._io import atomic_write_json, check_writable
+    from .._io import atomic_write_json
     from ._sweep import SweepStore, executor_from_options, plot_sweep, run_sweep
 
     # Every flag and output path is checked before the sweep starts (or connects anywhere).
     spec = sweep_spec_from_args(args)
     workers = None if args.workers is None else parse_int(args.workers, name="--workers", minimum=1, maximum=MAX_WORKERS)
-    check_writable(args.out, name="--out", directory=True, create=True)
     if args.plot is not None:
         if not str(args.plot).lower().endswith((".png", ".pdf", ".svg")):
             raise WorkbenchError(f"--plot {args.plot}: use a .png, .pdf or .svg file name")
         check_plot_path(args.plot)
+    store = SweepStore(args.out)  # checks --out; creates nothing yet
     executor = executor_from_options(args.scheduler, workers)
-    store = SweepStore(args.out)
     result = run_sweep(spec, store=store, executor=executor, progress=not args.json and sys.stderr.isatty(),
                        reference=not args.no_reference)
     summary = result.summary

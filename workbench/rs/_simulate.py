@@ -183,6 +183,12 @@ def _locate_crossing(g, g0, g1, iterations: int = 40, tol: float = 1e-10, ftol: 
     return hi
 
 
+def _trial_arithmetic():
+    # A trial step may overflow (a huge learnability, a too long step): it is then rejected or
+    # ends the run as "non-finite", so the floating-point warnings are expected, not errors.
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
 def simulate(
     system: RewardSeekingSystem,
     *,
@@ -261,7 +267,8 @@ def simulate(
 
     t = np.zeros(idx.size)
     f = field(y)
-    h = solver.initial_step(field, y, f, np.full(idx.size, t_max)) if idx.size else np.zeros(0)
+    with _trial_arithmetic():
+        h = solver.initial_step(field, y, f, np.full(idx.size, t_max)) if idx.size else np.zeros(0)
     steps = np.zeros(idx.size, dtype=np.int64)
     crossings = []  # steps across the event, located together after the loop
 
@@ -273,7 +280,8 @@ def simulate(
             stop[pending] = rec_t[ptr[pending]]
         clipped = t + h >= stop
         h_try = np.where(clipped, stop - t, h)
-        y_new, f_new, err = solver.attempt(field, y, f, h_try)
+        with _trial_arithmetic():
+            y_new, f_new, err = solver.attempt(field, y, f, h_try)
         finite = np.all(np.isfinite(y_new.reshape(idx.size, -1)), axis=1)
         accepted = finite & (err <= 1.0) if solver.adaptive else finite
         h_next = solver.next_step(h_try, np.where(finite, err, np.inf), accepted)
@@ -284,7 +292,8 @@ def simulate(
         finished = np.zeros(idx.size, dtype=bool)
 
         if ev is not None:
-            ev_new = criterion.event_value(field, y_new)
+            with _trial_arithmetic():
+                ev_new = criterion.event_value(field, y_new)
             cross = accepted & (ev_new >= 0)
             if cross.any():
                 c = np.flatnonzero(cross)
