@@ -239,22 +239,26 @@ def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_
                              level, len(cands), how)
 
 
-def copies_at(mdp, state, a, b, criterion=None) -> CopiesCertificate:
+def copies_at(mdp, state, a, b, criterion=None, *, max_visits: int | None = None,
+              max_vectors: int | None = None) -> CopiesCertificate:
     """Copies of the (non-dominated) options of first actions ``a`` inside those of ``b``.
 
     Under ``Average`` the vectors are RSDs; under ``Discounted``/``Blackwell`` they are the
     visit distributions themselves (as exact rational functions), so that the certified ``n``
-    bounds orbit votes under that criterion.
+    bounds orbit votes under that criterion. ``max_visits`` and ``max_vectors`` bound the
+    enumeration of visit distributions and the non-domination filter (defaults: the limits of
+    ``workbench.power._visits``).
     """
     from ._criteria import Average
-    from ._visits import options
-
-    from ._visits import non_dominated
+    from ._visits import MAX_VECTORS, MAX_VISITS, non_dominated, options
 
     criterion = criterion or Average()
-    A = options(mdp, state, a)
-    A = [A[i] for i in non_dominated([criterion.hull_vector(f) for f in A])]  # copies of ND(A) suffice
-    B = options(mdp, state, b)
+    max_visits = MAX_VISITS if max_visits is None else max_visits
+    max_vectors = MAX_VECTORS if max_vectors is None else max_vectors
+    A = options(mdp, state, a, max_visits=max_visits)
+    # copies of ND(A) suffice
+    A = [A[i] for i in non_dominated([criterion.hull_vector(f) for f in A], max_vectors=max_vectors)]
+    B = options(mdp, state, b, max_visits=max_visits)
     if criterion.name == "average":
         va, vb, level = [f.rsd() for f in A], [f.rsd() for f in B], "rsd"
     else:

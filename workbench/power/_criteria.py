@@ -16,10 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .._errors import WorkbenchError
+from .._errors import ResourceTooLarge, WorkbenchError
 from .._numbers import parse_fraction
 
-__all__ = ["Average", "Blackwell", "Discounted", "criterion_from_name"]
+__all__ = ["Average", "Blackwell", "Discounted", "criterion_from_name", "MAX_BLACKWELL_WORK"]
+
+#: Most exact operations the Blackwell criterion spends on Laurent coefficients (about
+#: ``terms x len(denominator)`` per non-zero numerator plus the numerators' lengths, summed
+#: over the options); a chain of about 300 states fits, one of 1,000 states does not.
+MAX_BLACKWELL_WORK = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,12 @@ class Discounted:
     name = "discounted"
 
     def __post_init__(self):
+        from ._mdp import _short
+
         g = parse_fraction(self.gamma, name="gamma") if not isinstance(self.gamma, Fraction) else self.gamma
         if not 0 <= g < 1:
-            raise WorkbenchError(f"gamma: the discounted criterion needs 0 <= gamma < 1, got {g} (use --criterion average or blackwell for gamma -> 1)")
+            shown = self.gamma if isinstance(self.gamma, str) else _short(g)
+            raise WorkbenchError(f"gamma: the discounted criterion needs 0 <= gamma < 1, got {shown} (use --criterion average or blackwell for gamma -> 1)")
         object.__setattr__(self, "gamma", g)
 
     def levels(self, visits) -> list[list[tuple]]:
@@ -94,6 +102,13 @@ class Blackwell:
         if not visits:
             return [[]]
         terms = 2 * max(f.degree() for f in visits) + 1
+        work = sum(sum(1 for n in f.numerators if n) * terms * len(f.denominator) + sum(map(len, f.numerators))
+                   for f in visits)
+        if work > MAX_BLACKWELL_WORK:
+            raise ResourceTooLarge(
+                f"the Blackwell criterion would need about {work:,} exact operations for {len(visits)} options "
+                f"(rational functions of degree up to {terms // 2}), more than {MAX_BLACKWELL_WORK:,} "
+                f"(MAX_BLACKWELL_WORK); use the average or discounted criterion")
         per = [f.laurent(terms) for f in visits]
         out = []
         for j in range(terms):

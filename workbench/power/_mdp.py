@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import os
+import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,10 +15,57 @@ from types import MappingProxyType
 
 import networkx as nx
 
-from .._errors import WorkbenchError
-from .._numbers import parse_fraction
+from .._errors import InvalidMDP, ResourceTooLarge, WorkbenchError
+from .._numbers import MAX_DECIMAL_EXPONENT, parse_fraction
 
-__all__ = ["MDP", "load_mdp", "loads_mdp", "dumps_mdp"]
+__all__ = ["MDP", "load_mdp", "loads_mdp", "dumps_mdp", "MAX_FILE_BYTES", "MAX_STATES", "MAX_ACTIONS"]
+
+#: Largest MDP file read (bytes); a longer file (or device) is refused before parsing.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Most states an MDP file may declare.
+MAX_STATES = 10_000
+#: Most actions, summed over the states, an MDP file may declare.
+MAX_ACTIONS = 100_000
+#: Deepest nesting of arrays and tables accepted in a file (the TOML parser is recursive).
+MAX_NESTING = 32
+_TOP_KEYS = ("name", "description", "start", "states")
+
+
+def _short(x) -> str:
+    """A probability or sum for a message: exact when short, else an approximation.
+
+    Never converts a huge integer to text (Python refuses more than 4,300 digits) and never
+    lets a float overflow escape.
+    """
+    x = Fraction(x)
+    if x.numerator.bit_length() <= 64 and x.denominator.bit_length() <= 64:
+        return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+    try:
+        return f"about {float(x):.6g}"
+    except OverflowError:
+        digits = round((abs(x.numerator).bit_length() - x.denominator.bit_length()) * math.log10(2))
+        return f"about {'-' if x < 0 else ''}10^{digits}"
+
+
+def _to_fraction(p, name: str) -> Fraction:
+    """A probability given to :class:`MDP` in memory (int, Fraction, float or text), bounded."""
+    if isinstance(p, bool):
+        raise InvalidMDP(f"{name}: {p!r} is not a number")
+    if isinstance(p, float):
+        if not math.isfinite(p):
+            raise InvalidMDP(f"{name}: {p!r} is not a finite number")
+        p = repr(p)  # 0.1 means 1/10, as in files
+    if isinstance(p, int) and abs(p) >= _HUGE:
+        raise InvalidMDP(f"{name}: an integer of more than {MAX_DECIMAL_EXPONENT} digits")
+    if isinstance(p, (int, Fraction, str)):
+        try:
+            return parse_fraction(p, name=name)
+        except WorkbenchError as exc:
+            raise InvalidMDP(str(exc)) from None
+    raise InvalidMDP(f"{name}: {type(p).__name__} {str(p)[:40]!r} is not a number")
+
+
+_HUGE = 10**MAX_DECIMAL_EXPONENT
 
 
 def _freeze(transitions):
@@ -94,19 +145,19 @@ class MDP:
                 for t, p in dist.items():
                     if t not in seen:
                         raise WorkbenchError(f"{where}: state {s!r}: action {a!r} leads to unknown successor {t!r}")
-                    try:
-                        p = Fraction(p) if not isinstance(p, float) else Fraction(str(p))
-                    except (TypeError, ValueError):
-                        raise WorkbenchError(f"{where}: state {s!r}: action {a!r}: probability {p!r} is not a number")
+                    p = _to_fraction(p, f"{where}: state {s!r}: action {a!r}: probability of {t!r}")
                     if p < 0:
-                        raise WorkbenchError(f"{where}: state {s!r}: action {a!r}: negative probability {p} for {t!r}")
+                        raise InvalidMDP(f"{where}: state {s!r}: action {a!r}: negative probability {_short(p)} for {t!r}")
+                    if p > 1:
+                        raise InvalidMDP(f"{where}: state {s!r}: action {a!r}: probability {_short(p)} for {t!r} is above 1")
                     total += p
                     if p > 0:
                         probs[t] = p
                 if total != 1:
-                    raise WorkbenchError(
-                        f"{where}: state {s!r}: action {a!r}: probabilities sum to {total} (={float(total):.6g}), not 1"
-                    )
+                    shown = _short(total)
+                    if not shown.startswith("about"):
+                        shown += f" (= {float(total):.6g})"
+                    raise InvalidMDP(f"{where}: state {s!r}: action {a!r}: probabilities sum to {shown}, not 1")
                 clean[s][a] = probs
         if self.start is not None and self.start not in seen:
             raise WorkbenchError(f"{where}: start state {self.start!r} is not a state")
@@ -201,18 +252,72 @@ class MDP:
         }
 
 
+class _TomlFloat(str):
+    """The text of a TOML float, kept as text so that it is parsed with bounds (and a name) later:
+    ``Fraction("1e999999999")`` would build ``10**999999999``."""
+
+
 def _probability(value, where, state, action, succ) -> Fraction:
+    name = f"{where}: state {state!r}: action {action!r}: probability of {succ!r}"
+    if isinstance(value, _TomlFloat):
+        text = value.replace("_", "")  # TOML allows 1_000.5
+        bare = text.lstrip("+-")
+        if bare == "nan":
+            raise InvalidMDP(f"{name} is nan (not a number); give a probability between 0 and 1")
+        if bare == "inf":
+            raise InvalidMDP(f"{name} is {text} (infinite); give a probability between 0 and 1")
+        value = text
+    elif isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidMDP(f"{name}: {_describe(value)} is not a number")
+    return _to_fraction(value, name)
+
+
+def _describe(value) -> str:
     if isinstance(value, bool):
-        raise WorkbenchError(f"{where}: state {state!r}: action {action!r}: probability of {succ!r} is not a number")
-    if isinstance(value, (int, Fraction)):
-        return Fraction(value)
-    if isinstance(value, str):
-        return parse_fraction(value, name=f"{where}: state {state!r}: action {action!r}: probability of {succ!r}")
-    raise WorkbenchError(f"{where}: state {state!r}: action {action!r}: probability of {succ!r} is not a number")
+        return str(value).lower()
+    if isinstance(value, (list, dict)):
+        return "an array" if isinstance(value, list) else "a table"
+    return f"{type(value).__name__} {str(value)[:40]!r}"
 
 
-def loads_mdp(text: str, source: str = "<string>") -> MDP:
+_SPECIAL = re.compile(r"[\[\]{}\"'#]")
+# where each kind of string (or comment) ends; a backslash escape is skipped in basic strings
+_STRING_END = {'"': re.compile(r'\\.|"|\n'), "'": re.compile(r"'|\n"),
+               '"""': re.compile(r'\\.|"""', re.S), "'''": re.compile(r"'''"), "#": re.compile(r"\n")}
+
+
+def _check_nesting(text: str, source: str, limit: int = MAX_NESTING) -> None:
+    """Refuse arrays/tables nested deeper than ``limit`` before the (recursive) TOML parser sees
+    them. Brackets inside strings and comments do not count."""
+    depth, i = 0, 0
+    while (m := _SPECIAL.search(text, i)) is not None:
+        c, i = m.group(), m.end()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                raise InvalidMDP(f"{source}: arrays or tables nested more than {limit} deep")
+            continue
+        if c in "]}":
+            depth = max(0, depth - 1)
+            continue
+        if c != "#" and text.startswith(c * 2, i):  # a multi-line string
+            c, i = c * 3, i + 2
+        end = _STRING_END[c]
+        while (e := end.search(text, i)) is not None and e.group().startswith("\\"):
+            i = e.end()
+        if e is None:
+            return
+        i = e.end()
+
+
+def loads_mdp(text: str, source: str = "<string>", *, max_states: int = MAX_STATES, max_actions: int = MAX_ACTIONS) -> MDP:
     """Parse the TOML format of spec §5 (floats are read exactly: ``0.1`` is 1/10).
+
+    Every number is parsed with bounded size (see ``workbench._numbers.parse_fraction``); NaN,
+    infinities and probabilities outside [0, 1] are refused naming the file, state, action and
+    successor. At most ``max_states`` states and ``max_actions`` actions (in total) are accepted,
+    and arrays or tables nested at most :data:`MAX_NESTING` deep. Keys other than ``name``,
+    ``description``, ``start`` and ``states`` are refused (a typo would otherwise be ignored).
 
     Examples
     --------
@@ -220,23 +325,39 @@ def loads_mdp(text: str, source: str = "<string>") -> MDP:
     >>> m.states
     ('s', 't')
     """
+    _check_nesting(text, source)
     try:
-        data = tomllib.loads(text, parse_float=Fraction)
+        data = tomllib.loads(text, parse_float=_TomlFloat)
     except tomllib.TOMLDecodeError as exc:
-        raise WorkbenchError(f"{source}: not valid TOML: {exc}") from None
+        raise InvalidMDP(f"{source}: not valid TOML: {exc}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        what = "an integer with too many digits" if "digits" in str(exc) else "a value the TOML parser rejects"
+        raise InvalidMDP(f"{source}: not valid TOML: {what}") from None
+    except RecursionError:  # defence in depth: _check_nesting should have refused it
+        raise InvalidMDP(f"{source}: arrays or tables nested too deep") from None
+    unknown = [k for k in data if k not in _TOP_KEYS]
+    if unknown:
+        raise InvalidMDP(f"{source}: unknown key {unknown[0]!r} (an MDP file has {', '.join(_TOP_KEYS)})")
     states = data.get("states")
     if not isinstance(states, dict) or not states:
-        raise WorkbenchError(f"{source}: needs a non-empty [states] table")
+        raise InvalidMDP(f"{source}: needs a non-empty [states] table")
+    if len(states) > max_states:
+        raise ResourceTooLarge(f"{source}: {len(states):,} states, more than the {max_states:,} an MDP file may have")
+    n_actions = sum(len(v) if isinstance(v, (list, dict)) else 1 for v in states.values())
+    if n_actions > max_actions:
+        raise ResourceTooLarge(f"{source}: {n_actions:,} actions, more than the {max_actions:,} an MDP file may have")
     trans = {}
     for s, spec in states.items():
         if isinstance(spec, str):
             spec = [spec]
         if isinstance(spec, list):
             if not all(isinstance(t, str) for t in spec):
-                raise WorkbenchError(f"{source}: state {s!r}: successor list must contain state names")
+                bad = next(t for t in spec if not isinstance(t, str))
+                raise InvalidMDP(f"{source}: state {s!r}: successor list must contain state names, not {_describe(bad)}")
             if len(set(spec)) != len(spec):
-                dup = next(t for t in spec if spec.count(t) > 1)
-                raise WorkbenchError(f"{source}: state {s!r}: duplicate successor {dup!r}")
+                seen = set()
+                dup = next(t for t in spec if t in seen or seen.add(t))
+                raise InvalidMDP(f"{source}: state {s!r}: duplicate successor {dup!r}")
             trans[s] = {t: {t: Fraction(1)} for t in spec}
         elif isinstance(spec, dict):
             acts = {}
@@ -244,14 +365,14 @@ def loads_mdp(text: str, source: str = "<string>") -> MDP:
                 if isinstance(dist, str):
                     dist = {dist: 1}
                 if not isinstance(dist, dict):
-                    raise WorkbenchError(f"{source}: state {s!r}: action {a!r} must be a table of successor probabilities")
+                    raise InvalidMDP(f"{source}: state {s!r}: action {a!r} must be a table of successor probabilities, not {_describe(dist)}")
                 acts[a] = {t: _probability(p, source, s, a, t) for t, p in dist.items()}
             trans[s] = acts
         else:
-            raise WorkbenchError(f"{source}: state {s!r}: expected a successor list or a table of actions")
+            raise InvalidMDP(f"{source}: state {s!r}: expected a successor list or a table of actions, not {_describe(spec)}")
     for key in ("name", "description", "start"):
         if key in data and not isinstance(data[key], str):
-            raise WorkbenchError(f"{source}: {key!r} must be a string")
+            raise InvalidMDP(f"{source}: {key!r} must be a string, not {_describe(data[key])}")
     return MDP(
         states=tuple(states),
         transitions=trans,
@@ -262,18 +383,37 @@ def loads_mdp(text: str, source: str = "<string>") -> MDP:
     )
 
 
-def load_mdp(path) -> MDP:
-    """Load an MDP file (spec §5); every malformed file raises one-line WorkbenchError."""
-    path = Path(path)
+def _read_capped(path: Path, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` of ``path``; a larger file, or a device that keeps giving bytes
+    (``/dev/zero``), is refused after reading ``max_bytes + 1`` bytes at most."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise InvalidMDP(f"{path}: is a directory, not an MDP file")
+            if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+                raise ResourceTooLarge(f"{path}: {info.st_size:,} bytes, more than the {max_bytes:,} an MDP file may have")
+            raw = fh.read(max_bytes + 1)
     except OSError as exc:
-        raise WorkbenchError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InvalidMDP(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise ResourceTooLarge(f"{path}: more than the {max_bytes:,} bytes an MDP file may have")
+    return raw
+
+
+def load_mdp(path, *, max_bytes: int = MAX_FILE_BYTES, max_states: int = MAX_STATES, max_actions: int = MAX_ACTIONS) -> MDP:
+    """Load an MDP file (spec §5); every malformed file raises one-line WorkbenchError.
+
+    Files over ``max_bytes`` bytes (default :data:`MAX_FILE_BYTES`) are refused before parsing;
+    see :func:`loads_mdp` for ``max_states`` and ``max_actions``.
+    """
+    path = Path(path)
+    raw = _read_capped(path, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise WorkbenchError(f"{path}: not valid TOML: not UTF-8 text") from None
-    return loads_mdp(text, source=str(path))
+        raise InvalidMDP(f"{path}: not valid TOML: not UTF-8 text") from None
+    return loads_mdp(text, source=str(path), max_states=max_states, max_actions=max_actions)
 
 
 def dumps_mdp(mdp: MDP) -> str:

@@ -20,8 +20,10 @@ Reductions (all exact):
   vectorised numpy chunks, each weighted by its number of completions.
 
 Beyond ``limit`` arrangements the orbit is sampled uniformly (``method = "sampled"``) with a
-Wilson 95% interval for the weak fraction, or a WorkbenchError is raised when sampling was not
-requested.
+Wilson 95% interval for the weak fraction, or :class:`EnumerationTooLarge` is raised when
+sampling was not requested. Samples are bounded too (``max_samples``, :data:`MAX_SAMPLES`, and
+the total work :data:`MAX_SAMPLE_WORK`), as is the exact count of arrangements
+(:data:`MAX_COUNT_WORK`).
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from .._errors import WorkbenchError
+from .._errors import EnumerationTooLarge, ResourceTooLarge, WorkbenchError
 from ._criteria import Average
-from ._visits import non_dominated
+from ._visits import MAX_VISITS, non_dominated
 
 __all__ = [
     "OrbitVote",
@@ -45,9 +47,16 @@ __all__ = [
     "orbit_size",
     "wilson_interval",
     "DEFAULT_LIMIT",
+    "MAX_SAMPLES",
 ]
 
 DEFAULT_LIMIT = 20_000_000
+#: Most uniform samples of an orbit (``max_samples``).
+MAX_SAMPLES = 10_000_000
+#: Most sampling work: samples x (states + options x relevant states).
+MAX_SAMPLE_WORK = 5 * 10**9
+#: Most steps of the exact count of arrangements (about relevant states x multiplicity per value).
+MAX_COUNT_WORK = 20_000_000
 _CHUNK = 400_000
 _PRUNE_ABOVE = 16
 _PRUNE_WORK = 2 * 10**8
@@ -146,16 +155,32 @@ def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tup
 # --- counting helpers ---------------------------------------------------------------------
 
 def _count_arrangements(counts: tuple, k: int) -> int:
-    """Distinct ordered arrangements of ``k`` items drawn from a multiset with ``counts``."""
-    poly = [Fraction(1)]
+    """Distinct ordered arrangements of ``k`` items drawn from a multiset with ``counts``.
+
+    ``a[i]`` counts the sequences of length ``i`` over the types so far; a type with
+    multiplicity ``m`` adds ``j <= m`` copies in ``C(i + j, j)`` positions (exact integers).
+    """
+    work = sum((k + 1) * (min(m, k) + 1) for m in counts)
+    if work > MAX_COUNT_WORK:
+        raise ResourceTooLarge(
+            f"counting the arrangements of values on {k:,} relevant states would take about {work:,} steps, "
+            f"more than {MAX_COUNT_WORK:,} (MAX_COUNT_WORK); use fewer distinct reward values or a smaller MDP")
+    poly = [1]
     for m in counts:
-        new = [Fraction(0)] * min(len(poly) + m, k + 1)
+        new = [0] * min(len(poly) + m, k + 1)
         for i, c in enumerate(poly):
             if c:
                 for j in range(0, min(m, k - i) + 1):
-                    new[i + j] += c / math.factorial(j)
+                    new[i + j] += c * math.comb(i + j, j)
         poly = new
-    return int(poly[k] * math.factorial(k)) if k < len(poly) else 0
+    return poly[k] if k < len(poly) else 0
+
+
+def _count_text(n: int) -> str:
+    """``n`` with thousands separators, or ``about 10^k`` when it is too long to print."""
+    if n.bit_length() <= 200:
+        return f"{n:,}"
+    return f"about 10^{round((n.bit_length() - 1) * math.log10(2))}"
 
 
 def _completions(rem: tuple) -> int:
@@ -428,6 +453,7 @@ def orbit_vote_sets(
     seed: int = 0,
     names=None,
     domain: str = "states",
+    max_samples: int = MAX_SAMPLES,
 ) -> OrbitVote:
     """Orbit vote for explicit option sets.
 
@@ -447,7 +473,7 @@ def orbit_vote_sets(
         Largest number of arrangements enumerated exactly.
     samples : int, optional
         If given and the exact enumeration exceeds ``limit``, sample this many uniform orbit
-        elements instead (``method = "sampled"``).
+        elements instead (``method = "sampled"``); at most ``max_samples``.
 
     Examples
     --------
@@ -476,8 +502,10 @@ def orbit_vote_sets(
         k0 = sum(1 for j in range(n) if len({o[0][j] for o in A + B}) > 1)
         work = _count_arrangements(tuple(Counter(reward).values()), k0) * (len(A) + len(B))
         if work > _PRUNE_WORK:
-            A = [A[i] for i in non_dominated([o[0] for o in A])]
-            B = [B[i] for i in non_dominated([o[0] for o in B])]
+            try:
+                A, B = ([X[i] for i in non_dominated([o[0] for o in X])] for X in (A, B))
+            except EnumerationTooLarge:
+                pass  # too many options for the linear programmes: enumerate them all (same counts)
     levels = [[o[l] for o in A + B] for l in range(nlev)]
     if getattr(rule, "shift_invariant", True):
         relevant = [j for j in range(n) if any(len({v[j] for v in level}) > 1 for level in levels)]
@@ -533,10 +561,19 @@ def orbit_vote_sets(
 
     if n_arr > limit:
         if not samples:
-            raise WorkbenchError(
-                f"exact orbit vote needs {n_arr} arrangements of values on {k} relevant states, above the limit {limit}; "
-                f"raise --limit or pass --samples K for a sampled estimate"
-            )
+            raise EnumerationTooLarge(
+                f"exact orbit vote needs {_count_text(n_arr)} arrangements of values on {k} relevant states, above the "
+                f"limit {limit:,}; raise `limit` or give `samples` for a sampled estimate",
+                estimate=n_arr, limit=limit, parameter="limit")
+        if samples > max_samples:
+            raise EnumerationTooLarge(f"{samples:,} samples of the orbit, above the limit {max_samples:,}; raise `max_samples`",
+                                      estimate=samples, limit=max_samples, parameter="max_samples")
+        work = samples * (n + nC * k)
+        if work > MAX_SAMPLE_WORK:
+            raise ResourceTooLarge(
+                f"{samples:,} samples over {n} states and {nC} options need about {work:,} operations, more than "
+                f"{MAX_SAMPLE_WORK:,} (MAX_SAMPLE_WORK); use fewer samples")
+        chunk = max(1, min(chunk, 10**8 // n))  # rows of n values each: bounded memory
         rng = np.random.default_rng(seed)
         full = np.array([types.index(x) for x in reward], dtype=np.int16)
         cnt = [0, 0, 0]
@@ -636,10 +673,13 @@ def _prune(visits, criterion):
     if len(visits) <= _PRUNE_ABOVE:
         return list(visits)  # a few options: the linear programmes would cost more than they save
     vecs = [criterion.hull_vector(f) for f in visits]
-    return [visits[i] for i in non_dominated(vecs)]
+    try:
+        return [visits[i] for i in non_dominated(vecs)]
+    except EnumerationTooLarge:
+        return list(visits)  # too many for the linear programmes; pruning only saves time
 
 
-def orbit_vote(mdp, state, a, b, reward, criterion=None, **kwargs) -> OrbitVote:
+def orbit_vote(mdp, state, a, b, reward, criterion=None, *, max_visits: int = MAX_VISITS, **kwargs) -> OrbitVote:
     """Orbit vote at ``state`` between first-action sets ``a`` and ``b`` (options pooled).
 
     Parameters
@@ -649,7 +689,10 @@ def orbit_vote(mdp, state, a, b, reward, criterion=None, **kwargs) -> OrbitVote:
     a, b : sequences of action names at ``state`` (for a deterministic MDP, successor states)
     reward : sequence of numbers in the MDP's state order
     criterion : Average | Blackwell | Discounted, default Average()
-    **kwargs : passed to :func:`orbit_vote_sets` (``rule``, ``limit``, ``samples``, ``seed``)
+    max_visits : int
+        Most visit distributions enumerated at ``state`` (see ``visit_distributions``).
+    **kwargs : passed to :func:`orbit_vote_sets` (``rule``, ``limit``, ``samples``, ``seed``,
+        ``max_samples``)
 
     Examples
     --------
@@ -667,8 +710,9 @@ def orbit_vote(mdp, state, a, b, reward, criterion=None, **kwargs) -> OrbitVote:
 
     criterion = criterion or Average()
     if len(reward) != mdp.n_states:
-        raise WorkbenchError(f"reward has {len(reward)} values but {mdp.source} has {mdp.n_states} states ({', '.join(mdp.states)})")
-    A, B = options(mdp, state, a), options(mdp, state, b)
+        shown = ", ".join(mdp.states[:10]) + ("..." if mdp.n_states > 10 else "")
+        raise WorkbenchError(f"reward has {len(reward)} values but {mdp.source} has {mdp.n_states} states ({shown})")
+    A, B = options(mdp, state, a, max_visits=max_visits), options(mdp, state, b, max_visits=max_visits)
     if criterion.name == "blackwell":  # single-level criteria are pruned on their vectors later
         A, B = _prune(A, criterion), _prune(B, criterion)
     lv = criterion.levels(list(A) + list(B))

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .._errors import WorkbenchError
+from .._errors import EnumerationTooLarge, ResourceTooLarge, WorkbenchError
 from .._numbers import parse_fraction
 
 __all__ = [
@@ -36,6 +36,10 @@ __all__ = [
 ]
 
 _Z95 = 1.959963984540054
+#: Most Monte Carlo samples of POWER (``max_samples``).
+MAX_SAMPLES = 10_000_000
+#: Most Monte Carlo work: samples x states x (1 + options).
+MAX_SAMPLE_WORK = 5 * 10**9
 
 
 @dataclass(frozen=True)
@@ -124,18 +128,19 @@ def _integrand(f, s: int, g: Fraction) -> tuple:
     return tuple(k * (x - 1) if i == s else k * x for i, x in enumerate(v))
 
 
-def power_vectors(mdp, state, gamma, *, prune: bool = True) -> list[tuple]:
+def power_vectors(mdp, state, gamma, *, prune: bool = True, max_visits: int | None = None) -> list[tuple]:
     """The distinct integrand vectors ``g_f(γ)`` (exact), γ in [0, 1].
 
     Each ``g_f(γ)`` is a probability vector, so a vector supported on states whose unit vectors
     are all present is dominated (exact filter, always applied). With ``prune`` the remaining
     vectors are reduced to ``ND`` by linear programming (see ``non_dominated``).
     """
-    from ._visits import _drop_simplex_interior, non_dominated, visit_distributions
+    from ._visits import MAX_VISITS, _drop_simplex_interior, non_dominated, visit_distributions
 
     g = _gamma(gamma)
     s = mdp.index(state)
-    vecs = list(dict.fromkeys(_integrand(f, s, g) for f in visit_distributions(mdp, state)))
+    visits = visit_distributions(mdp, state, max_visits=MAX_VISITS if max_visits is None else max_visits)
+    vecs = list(dict.fromkeys(_integrand(f, s, g) for f in visits))
     if prune:
         return [vecs[i] for i in non_dominated(vecs)]
     return _drop_simplex_interior(vecs, list(range(len(vecs))))[0]
@@ -155,8 +160,11 @@ def _exact_power(G, dist) -> Fraction | None:
 
 
 def power(mdp, state, gamma, *, distribution=None, samples: int = 100_000, seed: int = 0,
-          batch: int = 200_000) -> PowerEstimate:
+          batch: int = 200_000, max_visits: int | None = None, max_samples: int = MAX_SAMPLES) -> PowerEstimate:
     """POWER of ``state`` at discount ``gamma`` in [0, 1].
+
+    Exact where a closed form applies, else ``samples`` Monte Carlo draws (at most
+    ``max_samples``); ``max_visits`` bounds the visit distributions enumerated.
 
     Examples
     --------
@@ -169,12 +177,21 @@ def power(mdp, state, gamma, *, distribution=None, samples: int = 100_000, seed:
     dist = distribution or IIDUniform()
     g = _gamma(gamma)
     # the exact filter suffices: if a non-unit vector survives it, ND(G) is not all unit vectors
-    G = power_vectors(mdp, state, g, prune=False)
+    G = power_vectors(mdp, state, g, prune=False, max_visits=max_visits)
     exact = _exact_power(G, dist)
     if exact is not None:
         return PowerEstimate(float(exact), exact, None, g, None, "exact", len(G), dist.describe())
     if samples < 2:
-        raise WorkbenchError("power: --samples must be at least 2")
+        raise WorkbenchError("power: `samples` must be at least 2")
+    if samples > max_samples:
+        raise EnumerationTooLarge(f"{samples:,} Monte Carlo samples, above the limit {max_samples:,}; raise `max_samples`",
+                                  estimate=samples, limit=max_samples, parameter="max_samples")
+    work = samples * mdp.n_states * (1 + len(G))
+    if work > MAX_SAMPLE_WORK:
+        raise ResourceTooLarge(
+            f"{samples:,} samples over {mdp.n_states} states and {len(G)} options need about {work:,} operations, "
+            f"more than {MAX_SAMPLE_WORK:,} (MAX_SAMPLE_WORK); use fewer samples")
+    batch = max(1, min(batch, 2 * 10**7 // mdp.n_states))  # a batch holds batch x states floats
     rng = np.random.default_rng(seed)
     Gm = np.array([[float(c) for c in v] for v in G])
     total = total2 = 0.0
@@ -207,6 +224,12 @@ def optimality_probability(mdp, state, actions, criterion=None, *, distribution=
     dist = distribution or IIDUniform()
     allv = visit_distributions(mdp, state)
     sub = set(options(mdp, state, actions))
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise EnumerationTooLarge(f"optimality_probability: `samples` must be from 1 to {MAX_SAMPLES:,}, got {samples:,}",
+                                  estimate=samples, limit=MAX_SAMPLES, parameter="samples")
+    if samples * mdp.n_states * (1 + len(allv)) > MAX_SAMPLE_WORK or samples * mdp.n_states > 5 * 10**7:
+        raise ResourceTooLarge(f"optimality_probability: {samples:,} samples over {mdp.n_states} states and {len(allv)} "
+                               f"options are more than {MAX_SAMPLE_WORK:,} operations (MAX_SAMPLE_WORK); use fewer samples")
     lv = criterion.levels(list(allv))[0]
     W = np.array([[float(c) for c in v] for v in lv])
     in_set = np.array([f in sub for f in allv])

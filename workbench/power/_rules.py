@@ -19,11 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._errors import WorkbenchError
-from .._numbers import parse_fraction, parse_int
+from .._numbers import parse_fraction, parse_int, parse_number
 
-__all__ = ["IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec"]
+__all__ = ["IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
+           "MAX_BEST_OF"]
 
 _TOL = 1e-12
+#: Largest ``k`` of ``bestof:k`` (beyond it the rule is IsOptimal up to rounding anyway).
+MAX_BEST_OF = 1_000_000
 
 
 def _sign(pA, pB):
@@ -105,13 +108,19 @@ class BestOfK(_Rule):
     k: int = 2
     name = "bestof"
 
+    def __post_init__(self):
+        if isinstance(self.k, bool) or not isinstance(self.k, (int, np.integer)) or not 1 <= self.k <= MAX_BEST_OF:
+            raise WorkbenchError(f"bestof: k must be a whole number from 1 to {MAX_BEST_OF:,}, got {self.k!r}")
+
     def probabilities(self, V):
         n = V.shape[1]
         # for option c: lo = #options worse than c, hi = #options not better than c;
         # P(best of k draws has c's value) = (hi^k - lo^k) / n^k, shared by the hi - lo equals
         lo = (V[:, None, :] < V[:, :, None]).sum(axis=2).astype(float)
         hi = (V[:, None, :] <= V[:, :, None]).sum(axis=2).astype(float)
-        return (hi ** self.k - lo ** self.k) / n ** self.k / (hi - lo)
+        if self.k * np.log2(max(n, 2)) < 1000:  # n^k fits a float: the historical formula
+            return (hi ** self.k - lo ** self.k) / n ** self.k / (hi - lo)
+        return ((hi / n) ** self.k - (lo / n) ** self.k) / (hi - lo)  # scaled: never inf / inf
 
 
 @dataclass(frozen=True)
@@ -165,11 +174,11 @@ def rule_from_spec(text: str):
     if name == "antiopt" and not arg:
         return AntiOpt()
     if name == "boltzmann" and arg:
-        return Boltzmann(float(parse_fraction(arg, name="boltzmann temperature")))
+        return Boltzmann(parse_number(arg, name="boltzmann temperature", positive=True))
     if name == "bestof" and arg:
-        return BestOfK(parse_int(arg, name="bestof k", minimum=1))
+        return BestOfK(parse_int(arg, name="bestof k", minimum=1, maximum=MAX_BEST_OF))
     if name == "satisfice" and arg:
-        return Satisfice(float(parse_fraction(arg, name="satisfice threshold")))
+        return Satisfice(parse_number(arg, name="satisfice threshold"))
     if name == "quantiliser" and arg:
         q = parse_fraction(arg, name="quantiliser q")
         if not 0 < q <= 1:

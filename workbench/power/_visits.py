@@ -5,18 +5,26 @@ path, then a simple cycle repeated), and distinct lassos give distinct visit dis
 lassos are enumerated instead of policies (spec §1):
 ``f = sum_{t<k} γ^t e_{x_t} + γ^k / (1 - γ^L) sum_{j<L} γ^j e_{c_j}``.
 Stochastic MDPs: policies on the reachable states are enumerated and ``e_s^T (I - γ T_π)^{-1}``
-is computed exactly (sympy), then de-duplicated.
+is computed exactly (sympy's sparse matrices over the field Q(γ)), then de-duplicated.
+
+Every enumeration is bounded before or while it runs (:class:`EnumerationTooLarge` /
+:class:`ResourceTooLarge` with the estimate, the limit and the parameter that raises it):
+``max_visits`` lassos or policies from one state (:data:`MAX_VISITS`), the size of the exact
+polynomials (:data:`MAX_VISIT_TERMS`), the exact solving work for stochastic MDPs
+(:data:`MAX_STOCHASTIC_WORK`) and the vectors given to the linear programmes of
+:func:`non_dominated` (:data:`MAX_VECTORS`).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-from .._errors import WorkbenchError
+from .._errors import EnumerationTooLarge, ResourceTooLarge, WorkbenchError
 from . import _rational as R
 from ._mdp import MDP
 
@@ -26,12 +34,35 @@ __all__ = [
     "options",
     "recurrent_state_distributions",
     "non_dominated",
-    "MAX_LASSOS",
-    "MAX_POLICIES",
+    "MAX_VISITS",
+    "MAX_VISIT_TERMS",
+    "MAX_STOCHASTIC_WORK",
+    "MAX_VECTORS",
 ]
 
-MAX_LASSOS = 200_000
-MAX_POLICIES = 20_000
+#: Most lassos (deterministic) or policies (stochastic) enumerated from one state.
+MAX_VISITS = 20_000
+#: Most polynomial coefficients held by the visit distributions of one state: a lasso through
+#: ``m`` of the ``n`` states holds about ``m (m + 1) / 2 + n`` (a chain of 3,000 states fits).
+MAX_VISIT_TERMS = 5_000_000
+#: Most exact solving work for a stochastic MDP, counted as the cube of the number of states
+#: each distinct policy reaches, summed over the policies (a dense 30-state system is 27,000).
+MAX_STOCHASTIC_WORK = 50_000
+#: Most vectors :func:`non_dominated` checks (one linear programme each, over all the others).
+MAX_VECTORS = 2_000
+
+_ZERO, _ONE, _MINUS_ONE = Fraction(0), Fraction(1), Fraction(-1)
+
+
+def _evaluate(p, x: Fraction) -> Fraction:
+    """``R.evaluate`` for an exact ``x``, fast on the sparse polynomials of lassos (a few
+    non-zero coefficients among thousands, most of them the shared zero)."""
+    nz = [(k, c) for k, c in enumerate(p) if c is not _ZERO and c]
+    if x == 1:
+        return sum((c for _, c in nz), _ZERO)
+    if 8 * len(nz) < len(p):
+        return sum((c * x**k for k, c in nz), _ZERO)
+    return R.evaluate(p, x)
 
 
 def _canonical(numerators, denominator):
@@ -80,17 +111,28 @@ class VisitDistribution:
 
     @classmethod
     def lasso(cls, states, prefix, cycle, first_actions=frozenset(), label=""):
-        """The lasso ``prefix`` then ``cycle`` repeated (lists of state indices)."""
+        """The lasso ``prefix`` then ``cycle`` repeated (lists of distinct state indices).
+
+        ``f = (sum_{t<k} (γ^t - γ^{t+L}) e_{x_t} + sum_{j<L} γ^{k+j} e_{c_j}) / (1 - γ^L)``,
+        built directly in the canonical form (monic denominator ``γ^L - 1``): this is the hot
+        loop of the lasso enumeration.
+        """
         k, L = len(prefix), len(cycle)
-        one_minus = R.sub((Fraction(1),), R.monomial(L))
+        if L < 1 or len(set(prefix) | set(cycle)) != k + L:
+            raise ValueError("a lasso needs a non-empty cycle and distinct states")
         nums = [()] * len(states)
+        tail = (_ZERO,) * (L - 1) + (_ONE,)
         for t, x in enumerate(prefix):
-            nums[x] = R.add(nums[x], R.mul(R.monomial(t), one_minus))
+            nums[x] = (_ZERO,) * t + (_MINUS_ONE,) + tail
         for j, x in enumerate(cycle):
-            nums[x] = R.add(nums[x], R.monomial(k + j))
+            nums[x] = (_ZERO,) * (k + j) + (_MINUS_ONE,)
         if not label:
             label = " -> ".join([states[x] for x in prefix] + ["(" + " ".join(states[x] for x in cycle) + ")"])
-        return cls(tuple(states), tuple(nums), one_minus, frozenset(first_actions), label)
+        f = object.__new__(cls)
+        for name, value in (("states", tuple(states)), ("numerators", tuple(nums)), ("denominator", (_MINUS_ONE,) + tail),
+                            ("first_actions", frozenset(first_actions)), ("label", label)):
+            object.__setattr__(f, name, value)
+        return f
 
     @property
     def key(self):
@@ -104,8 +146,8 @@ class VisitDistribution:
         gamma = Fraction(gamma)
         if not 0 <= gamma < 1:
             raise WorkbenchError(f"gamma must be in [0, 1) for a visit distribution, got {gamma}")
-        d = R.evaluate(self.denominator, gamma)
-        return tuple(R.evaluate(n, gamma) / d for n in self.numerators)
+        d = _evaluate(self.denominator, gamma)
+        return tuple(_evaluate(n, gamma) / d for n in self.numerators)
 
     def at_float(self, gamma: float) -> np.ndarray:
         d = R.evaluate_float(self.denominator, gamma)
@@ -124,10 +166,10 @@ class VisitDistribution:
         cached = self.__dict__.get("_rsd")
         if cached is None:
             one = Fraction(1)
-            if R.evaluate(self.denominator, one) == 0:
-                q1 = R.evaluate(R.divide_by_one_minus_x(self.denominator), one)
+            if _evaluate(self.denominator, one) == 0:
+                q1 = _evaluate(R.divide_by_one_minus_x(self.denominator), one)
                 if q1 != 0:
-                    cached = tuple(R.evaluate(n, one) / q1 for n in self.numerators)
+                    cached = tuple(_evaluate(n, one) / q1 for n in self.numerators)
             if cached is None:
                 cached = self.laurent(1)[0]
             object.__setattr__(self, "_rsd", cached)
@@ -147,7 +189,7 @@ class VisitDistribution:
             nums.append(R.divide_by_x(m) if m else ())
         den = self.denominator
         # cancel (1 - γ) factors while every numerator and the denominator vanish at 1
-        while R.evaluate(den, Fraction(1)) == 0 and all(R.evaluate(m, Fraction(1)) == 0 for m in nums):
+        while _evaluate(den, _ONE) == 0 and all(_evaluate(m, _ONE) == 0 for m in nums):
             den = R.divide_by_one_minus_x(den)
             nums = [R.divide_by_one_minus_x(m) if m else () for m in nums]
         return nums, den
@@ -156,64 +198,93 @@ class VisitDistribution:
         """``(1-γ)(f(γ) - e_s)/γ`` at ``γ`` in [0, 1], exact for rational γ (limits at 0 and 1)."""
         nums, den = self.power_numerators(state_index)
         gamma = Fraction(gamma)
-        d = R.evaluate(den, gamma)
+        d = _evaluate(den, gamma)
         if d == 0:
             raise ArithmeticError("pole in the POWER integrand")
-        return tuple(R.evaluate(n, gamma) / d for n in nums)
+        return tuple(_evaluate(n, gamma) / d for n in nums)
 
     def to_json(self):
         return {"label": self.label, "first_actions": sorted(self.first_actions), "rsd": list(self.rsd())}
 
 
-def _lassos(mdp: MDP, state: str):
+def _too_many(what, count, limit, state, mdp, parameter, exact=False):
+    estimate = f"{count:,}" if exact else f"more than {limit:,}"
+    return EnumerationTooLarge(
+        f"{mdp.source}: {estimate} {what} from {state!r}, above the limit {limit:,}; raise `{parameter}` "
+        f"(or ask about a smaller MDP or state)", estimate=count, limit=limit, parameter=parameter)
+
+
+def _walk_lassos(succ, state, emit) -> None:
+    """Depth-first search over simple paths from ``state`` (iterative: paths can be thousands
+    of states long); ``emit(path, j)`` for every edge from the path's end back to ``path[j]``.
+    Successors are visited in order, so the lassos come in the order of a recursive search."""
+    path, onpath = [state], {state: 0}
+    stack = [iter(succ[state])]
+    while stack:
+        v = next(stack[-1], None)
+        if v is None:  # state names are non-empty strings, never None
+            stack.pop()
+            del onpath[path.pop()]
+        elif v in onpath:
+            emit(path, onpath[v])
+        else:
+            onpath[v] = len(path)
+            path.append(v)
+            stack.append(iter(succ[v]))
+
+
+def _lassos(mdp: MDP, state: str, max_visits: int = MAX_VISITS):
     states = mdp.states
+    n = len(states)
     idx = {s: i for i, s in enumerate(states)}
-    succ = {s: [t for dist in mdp.transitions[s].values() for t in dist] for s in states}
+    succ = {s: tuple(dict.fromkeys(t for dist in mdp.transitions[s].values() for t in dist)) for s in states}
+    # count first (cheap), so that nothing is built for an enumeration over its limits
+    size = [0, 0]  # lassos, polynomial coefficients
+
+    def count(path, j):
+        m = len(path)
+        size[0] += 1
+        size[1] += m * (m + 1) // 2 + n
+        if size[0] > max_visits:
+            raise _too_many("lassos (visit distributions)", size[0], max_visits, state, mdp, "max_visits")
+        if size[1] > MAX_VISIT_TERMS:
+            raise ResourceTooLarge(
+                f"{mdp.source}: the visit distributions from {state!r} need more than {MAX_VISIT_TERMS:,} exact "
+                f"polynomial coefficients ({size[0]:,} lassos so far, the latest through {m:,} states); "
+                f"this is a fixed bound (MAX_VISIT_TERMS): ask about a smaller MDP or state")
+
+    _walk_lassos(succ, state, count)
     first = {}
     for a, dist in mdp.transitions[state].items():
         first.setdefault(next(iter(dist)), set()).add(a)
     out = []
-    path = [state]
-    onpath = {state: 0}
 
-    def dfs(u):
-        for v in dict.fromkeys(succ[u]):
-            if v in onpath:
-                j = onpath[v]
-                fa = first[path[1]] if len(path) > 1 else first[v]
-                out.append(VisitDistribution.lasso(states, [idx[x] for x in path[:j]], [idx[x] for x in path[j:]], fa))
-                if len(out) > MAX_LASSOS:
-                    raise WorkbenchError(f"{mdp.source}: more than {MAX_LASSOS} lassos from {state!r}; the MDP is too large to enumerate")
-            else:
-                onpath[v] = len(path)
-                path.append(v)
-                dfs(v)
-                path.pop()
-                del onpath[v]
+    def build(path, j):
+        fa = first[path[1]] if len(path) > 1 else first[path[j]]
+        out.append(VisitDistribution.lasso(states, [idx[x] for x in path[:j]], [idx[x] for x in path[j:]], fa))
 
-    dfs(state)
+    _walk_lassos(succ, state, build)
     return out
 
 
-def _stochastic(mdp: MDP, state: str):
-    import sympy
-
+def _policy_keys(mdp: MDP, state: str, max_visits: int):
+    """The distinct policies from ``state``, each restricted to the states it reaches, with the
+    policy; bounded by ``max_visits`` policies and :data:`MAX_STOCHASTIC_WORK`."""
     reach = mdp.reachable(state)
     choices = [tuple(mdp.transitions[s]) for s in reach]
     total = 1
     for c in choices:
         total *= len(c)
-    if total > MAX_POLICIES:
-        raise WorkbenchError(f"{mdp.source}: {total} policies on the states reachable from {state!r} exceed {MAX_POLICIES}")
-    g = sympy.Symbol("g")
-    n = len(mdp.states)
-    found: dict = {}
-    seen_keys = set()
+        if total > max_visits:
+            # the exact count is a product of small numbers; say it unless it is astronomically long
+            exact = math.prod(len(c) for c in choices)
+            shown = exact if exact.bit_length() < 200 else total
+            raise _too_many("policies (on the states reachable)", shown, max_visits, state, mdp, "max_visits",
+                            exact=shown == exact)
+    keys, work = {}, 0
     for pol in itertools.product(*choices):
         policy = dict(zip(reach, pol))
-        # states reachable under this policy
-        sub, stack = [state], [state]
-        inset = {state}
+        sub, stack, inset = [state], [state], {state}
         while stack:
             u = stack.pop()
             for t in mdp.transitions[u][policy[u]]:
@@ -222,28 +293,59 @@ def _stochastic(mdp: MDP, state: str):
                     sub.append(t)
                     stack.append(t)
         key = tuple((s, policy[s]) for s in sub)
-        if key in seen_keys:
+        if key in keys:
             continue
-        seen_keys.add(key)
-        pos = {s: i for i, s in enumerate(sub)}
-        m = len(sub)
-        M = sympy.zeros(m, m)
-        for s in sub:
-            for t, p in mdp.transitions[s][policy[s]].items():
-                M[pos[t], pos[s]] -= g * sympy.Rational(p.numerator, p.denominator)
-        M += sympy.eye(m)
-        rhs = sympy.zeros(m, 1)
-        rhs[0] = 1
-        sol = M.LUsolve(rhs)
-        fracs = [sympy.fraction(sympy.cancel(sympy.together(e))) for e in sol]
-        den = sympy.Integer(1)
-        for _, d in fracs:
-            den = sympy.lcm(den, d)
-        den = sympy.expand(den)
-        nums = [()] * n
-        for s, (nu, d) in zip(sub, fracs):
-            nums[mdp.index(s)] = R.poly_from_sympy(sympy.expand(nu * sympy.cancel(den / d)), g)
-        f = VisitDistribution(mdp.states, tuple(nums), R.poly_from_sympy(den, g), frozenset(), "")
+        keys[key] = (sub, policy)
+        work += len(sub) ** 3
+        if work > MAX_STOCHASTIC_WORK:
+            raise ResourceTooLarge(
+                f"{mdp.source}: the exact visit distributions from {state!r} need more than {MAX_STOCHASTIC_WORK:,} "
+                f"units of solving work ({len(keys):,} policies so far, the latest reaching {len(sub):,} states; "
+                f"a policy reaching m states costs m^3); this is a fixed bound (MAX_STOCHASTIC_WORK): "
+                f"ask about a smaller MDP or state")
+    return keys.values()
+
+
+def _solve_policy(mdp: MDP, state: str, sub, policy):
+    """``f = e_s^T (I - γ T_π)^{-1}`` on the states ``sub`` reached by ``policy``, as
+    (numerators per state, common denominator) polynomials with Fraction coefficients."""
+    import sympy
+    from sympy.polys.matrices import DomainMatrix
+
+    field = sympy.QQ.frac_field(sympy.Symbol("g"))
+    g = field.gens[0]
+    pos = {s: i for i, s in enumerate(sub)}
+    m = len(sub)
+    rows = {i: {i: field.one} for i in range(m)}
+    for s in sub:
+        for t, p in mdp.transitions[s][policy[s]].items():
+            i, j = pos[t], pos[s]
+            rows[i][j] = rows[i].get(j, field.zero) - g * field.convert(sympy.Rational(p.numerator, p.denominator))
+    rows = {i: {j: v for j, v in r.items() if v} for i, r in rows.items()}
+    M = DomainMatrix(rows, (m, m), field)
+    rhs = DomainMatrix({0: {0: field.one}}, (m, 1), field)
+    sol = [M.lu_solve(rhs).to_sdm().get(i, {}).get(0, field.zero) for i in range(m)]
+    den = None
+    for e in sol:
+        den = e.denom if den is None else den.lcm(e.denom)
+
+    def poly(p):
+        coeffs = [_ZERO] * (p.degree() + 1) if p else []
+        for (k,), c in p.items():
+            coeffs[k] = Fraction(int(c.numerator), int(c.denominator))
+        return R.strip(coeffs)
+
+    nums = [()] * len(mdp.states)
+    for s, e in zip(sub, sol):
+        nums[mdp.index(s)] = poly(e.numer * den.exquo(e.denom))
+    return tuple(nums), poly(den)
+
+
+def _stochastic(mdp: MDP, state: str, max_visits: int = MAX_VISITS):
+    found: dict = {}
+    for sub, policy in _policy_keys(mdp, state, max_visits):
+        nums, den = _solve_policy(mdp, state, sub, policy)
+        f = VisitDistribution(mdp.states, nums, den, frozenset(), "")
         acts = {a for a, dist in mdp.transitions[state].items() if dist == mdp.transitions[state][policy[state]]}
         label = ", ".join(f"{s}:{policy[s]}" for s in sub)
         if f.key in found:
@@ -254,16 +356,22 @@ def _stochastic(mdp: MDP, state: str):
     return list(found.values())
 
 
-def _cached(mdp: MDP, state: str):
+def _cached(mdp: MDP, state: str, max_visits: int = MAX_VISITS):
     cache = mdp._cache
     if ("visits", state) not in cache:
-        found = _lassos(mdp, state) if mdp.is_deterministic else _stochastic(mdp, state)
+        found = _lassos(mdp, state, max_visits) if mdp.is_deterministic else _stochastic(mdp, state, max_visits)
         cache[("visits", state)] = tuple(found)
-    return cache[("visits", state)]
+    found = cache[("visits", state)]
+    if len(found) > max_visits:  # computed earlier under a higher limit
+        raise _too_many("visit distributions", len(found), max_visits, state, mdp, "max_visits", exact=True)
+    return found
 
 
-def visit_distributions(mdp: MDP, state: str) -> tuple:
+def visit_distributions(mdp: MDP, state: str, *, max_visits: int = MAX_VISITS) -> tuple:
     """All visit distributions ``F(s)`` (exact, de-duplicated), each tagged with its first actions.
+
+    At most ``max_visits`` lassos (deterministic MDPs) or policies (stochastic MDPs) are
+    enumerated; more raise :class:`EnumerationTooLarge` before anything is built.
 
     Examples
     --------
@@ -272,21 +380,21 @@ def visit_distributions(mdp: MDP, state: str) -> tuple:
     ['s -> (a)', 's -> (b)', 's -> b -> (a)']
     """
     mdp.index(state)
-    return _cached(mdp, state)
+    return _cached(mdp, state, max_visits)
 
 
-def options(mdp: MDP, state: str, actions) -> tuple:
+def options(mdp: MDP, state: str, actions, *, max_visits: int = MAX_VISITS) -> tuple:
     """Visit distributions of the policies whose first action at ``state`` is in ``actions``."""
     acts = set(mdp.check_actions(state, actions))
-    out = tuple(f for f in visit_distributions(mdp, state) if f.first_actions & acts)
+    out = tuple(f for f in visit_distributions(mdp, state, max_visits=max_visits) if f.first_actions & acts)
     if not out:
         raise WorkbenchError(f"{mdp.source}: no policy from {state!r} starts with {sorted(acts)}")
     return out
 
 
-def recurrent_state_distributions(mdp: MDP, state: str) -> tuple:
+def recurrent_state_distributions(mdp: MDP, state: str, *, max_visits: int = MAX_VISITS) -> tuple:
     """``RSD(s)``: the distinct limits ``(1-γ) f(γ)``, γ → 1 (exact tuples)."""
-    return tuple(dict.fromkeys(f.rsd() for f in visit_distributions(mdp, state)))
+    return tuple(dict.fromkeys(f.rsd() for f in visit_distributions(mdp, state, max_visits=max_visits)))
 
 
 def _exact_solution(M, b):
@@ -333,7 +441,7 @@ def _drop_simplex_interior(vecs, idx):
     return [vecs[j] for j in keep], [idx[j] for j in keep]
 
 
-def non_dominated(vectors, *, tol: float = 1e-9) -> list[int]:
+def non_dominated(vectors, *, tol: float = 1e-9, max_vectors: int = MAX_VECTORS) -> list[int]:
     """Indices of the non-dominated vectors ``ND(X)``: the vertices of ``conv(X)``.
 
     A vector is *dominated* when it lies in the convex hull of the others. A linear programme
@@ -341,7 +449,8 @@ def non_dominated(vectors, *, tol: float = 1e-9) -> list[int]:
     rational arithmetic on the LP's support, and a vector whose domination cannot be verified
     exactly is kept. So the result may keep a dominated vector, but never drops a vertex
     (maxima of linear functions over ``ND(X)`` and ``X`` agree exactly). Exact duplicates keep
-    their first occurrence.
+    their first occurrence. More than ``max_vectors`` vectors left after the exact pre-filters
+    raise :class:`EnumerationTooLarge` (one linear programme per vector, over all the others).
 
     Examples
     --------
@@ -360,6 +469,11 @@ def non_dominated(vectors, *, tol: float = 1e-9) -> list[int]:
     is_unit = np.all((arr == 0) | (arr == 1), axis=1) & (arr.sum(axis=1) == 1)
     if is_unit.all():
         return keep_idx
+    if len(first) > max_vectors:
+        raise EnumerationTooLarge(
+            f"the non-domination filter would solve {len(first):,} linear programmes over {len(first):,} vectors, "
+            f"above the limit {max_vectors:,}; raise `max_vectors`", estimate=len(first), limit=max_vectors,
+            parameter="max_vectors")
     from scipy.optimize import linprog
 
     out = []
