@@ -19,8 +19,6 @@ from workbench._cli import main
 ROOT = Path(__file__).resolve().parents[2]
 MDP = str(ROOT / "mdps" / "wait.toml")
 
-NEEDS_CLI_CHECK = pytest.mark.xfail(strict=False, reason="needs the CLI pre-check from the rs/power CLI work")
-
 # Each command with an output flag, as argv with "{}" where the path goes; all quick when they run.
 FILE_COMMANDS = {
     "rs simulate --plot": ["rs", "simulate", "--n", "1", "--plot", "{}"],
@@ -51,13 +49,6 @@ DIR_PATHS = {
     "read-only /proc itself": "/proc",
 }
 
-# Cases that fail on this branch only because the command's own pre-check lives in another change.
-_PENDING = {
-    ("rs simulate --plot", k) for k in FILE_PATHS} | {("rs scaling --plot", k) for k in FILE_PATHS} | {
-    ("mdp show --plot", k) for k in FILE_PATHS} | {("rs sweep --plot", k) for k in FILE_PATHS} | {
-    ("conjecture --out", k) for k in ("below a file", "inside read-only /proc", "read-only /proc itself")}
-
-
 def _cases():
     for cmd in FILE_COMMANDS:
         for kind in FILE_PATHS:
@@ -67,7 +58,7 @@ def _cases():
             yield cmd, kind
 
 
-CASES = [pytest.param(cmd, kind, id=f"{cmd} :: {kind}", marks=[NEEDS_CLI_CHECK] if (cmd, kind) in _PENDING else [])
+CASES = [pytest.param(cmd, kind, id=f"{cmd} :: {kind}")
          for cmd, kind in _cases()]
 
 
@@ -128,8 +119,7 @@ def _random_params(n, seed):
     out = []
     for i in range(n):
         cmd, kind, path = _random_case(rng)
-        marks = [NEEDS_CLI_CHECK] if (cmd, kind) in _PENDING else []
-        out.append(pytest.param(cmd, path, id=f"{i}: {cmd} {path}", marks=marks))
+        out.append(pytest.param(cmd, path, id=f"{i}: {cmd} {path}"))
     return out
 
 
