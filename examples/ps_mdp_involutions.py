@@ -9,7 +9,7 @@ average reward, spec §2) is a dashed arc in its own colour.
 import argparse
 from pathlib import Path
 
-from workbench.power._claims import load_named, plot_involutions
+from workbench.claims.power.claims import load_named, plot_involutions
 
 CASES = [("wait", "start", ["candy"], ["wait"]),
          ("opttsp_figure1", "start", ["shutdown"], ["left", "right"]),

@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from workbench.power import copies_at, orbit_vote
-from workbench.power._claims import load_named, plot_orbit_bars
+from workbench.claims.power.claims import load_named, plot_orbit_bars
 
 
 def main(argv=None):

@@ -10,7 +10,7 @@ import argparse
 from fractions import Fraction
 from pathlib import Path
 
-from workbench.power._claims import load_named, plot_power_vs_gamma
+from workbench.claims.power.claims import load_named, plot_power_vs_gamma
 
 
 def main(argv=None):

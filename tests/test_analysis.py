@@ -10,19 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench._errors import WorkbenchError
-from workbench._proofs import run_proof
+from workbench.claims._proofs import run_proof
 from workbench.rs import (
     GradientFlow, Horizon, HomogeneousConfig, ReplicatorFlow, RewardModel, full_system, reduced_system, simulate,
 )
-from workbench.rs._analysis import analyze, trajectory_check
-from workbench.rs._analysis_cli import add_analyze_command, run_analyze
-from workbench.rs._asymptotic import Asymptotic
-from workbench.rs._drift import late_time_drift
-from workbench.rs._equilibria import (
+from workbench.rs._analysis.analyze import analyze, trajectory_check
+from workbench.cli.rs_analyze import add_analyze_command, run_analyze
+from workbench.rs._analysis.asymptotic import Asymptotic
+from workbench.rs._analysis.drift import late_time_drift
+from workbench.rs._analysis.equilibria import (
     ALPHA_X, ALPHA_Y, ALPHA_Z, ALPHAS, COORDS, A, B, P, equilibrium_report, equilibrium_sets, probability_field,
     routh_hurwitz_3x3, to_probability,
 )
-from workbench.rs._small_prior import limit_system, predicted_n_star, predicted_scaling
+from workbench.rs._analysis.small_prior import limit_system, predicted_n_star, predicted_scaling
 
 SEED_LINES = {
     "line {a=0, b=0, p in [0,1]}": "repelling",
@@ -59,8 +59,8 @@ def test_text_model_gives_the_same_field_as_the_cost_parameter():
 
 
 def test_to_probability_rejects_foreign_sigmoids():
-    from workbench.rs._expression import sigmoid
-    from workbench.rs._model import x, z
+    from workbench.rs._model.expression import sigmoid
+    from workbench.rs._model.reward_model import x, z
 
     with pytest.raises(WorkbenchError):
         to_probability(sigmoid(z + x), {z: P})
@@ -246,7 +246,7 @@ def test_predicted_scaling_replicator_and_local_transfer():
 
 
 def test_predicted_scaling_kappa_matches_numeric_n_star():
-    from workbench.rs._critical import critical_diversity
+    from workbench.rs._homogeneous.critical import critical_diversity
 
     cfg = HomogeneousConfig(kappa=0.5)
     d = predicted_scaling(cfg)
@@ -291,7 +291,7 @@ def test_analyze_bad_input(argv):
 
 
 def test_analyze_bad_input_through_main_exits_2(capsys):
-    from workbench._cli import main
+    from workbench.cli._main import main
 
     assert main(["rs", "analyze", "--kappa", "-1"]) == 2
     err = capsys.readouterr().err
@@ -318,7 +318,7 @@ def test_proof_script_passes(name):
 
 
 def test_analysis_claims_register_their_ids():
-    import workbench.rs._analysis_claims  # noqa: F401
-    from workbench._claims import _REGISTRY
+    import workbench.claims.rs.analysis  # noqa: F401
+    from workbench.claims._registry import _REGISTRY
 
     assert {"RS8", "RS8a", "RS8b", "RS6a", "RS6b", "RS6c", "RS7a", "RS5a"} <= set(_REGISTRY)

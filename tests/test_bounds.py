@@ -6,11 +6,11 @@ import pytest
 
 from workbench._errors import ResourceTooLarge, WorkbenchError
 from workbench.rs import HomogeneousConfig
-from workbench.rs._geometry import geometry_by_name
-from workbench.rs._hetero import HeteroConfig, critical_diversity_hetero, log_grid, simulate_hetero
-from workbench.rs._homogeneous import full_system, reduced_system
-from workbench.rs._kernels import Dense64
-from workbench.rs._simulate import simulate
+from workbench.rs._hetero.geometry import geometry_by_name
+from workbench.rs._hetero.model import HeteroConfig, critical_diversity_hetero, log_grid, simulate_hetero
+from workbench.rs._homogeneous.config import full_system, reduced_system
+from workbench.rs._hetero.kernels import Dense64
+from workbench.rs._simulate.simulate import simulate
 
 GAUSS = geometry_by_name("gaussian4d")
 
@@ -65,7 +65,7 @@ def test_log_grid_with_growth_close_to_one_is_fast_and_unchanged():
 
 def test_small_prior_limit_with_a_large_kappa():
     # together() left (a-1)/(1-a) uncancelled, a ZeroDivisionError once a rounded to 1 (kappa >= 6)
-    from workbench.rs._small_prior import predicted_scaling
+    from workbench.rs._analysis.small_prior import predicted_scaling
 
     d = predicted_scaling(HomogeneousConfig(kappa=6.0))
     assert d["exponent"] == -1.0 and math.isfinite(d["prefactor"])

@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench import CheckContext, Claim, Evidence, Status, all_claims
-from workbench._claims import _REGISTRY, run_claim
-import workbench._verify as verify_module
-from workbench._cli import main
+from workbench.claims import CheckContext, Claim, Evidence, Status, all_claims
+from workbench.claims._registry import _REGISTRY, run_claim
+import workbench.cli.verify as verify_module
+from workbench.cli._main import main
 
 
 def test_registry_has_the_reward_seeking_claims():
@@ -53,7 +53,7 @@ def test_verify_rejects_file_as_out(tmp_path, capsys):
 
 
 def test_symbolic_checks_exit_nonzero_on_failure(capsys):
-    from workbench._proofs import SymbolicChecks
+    from workbench.rs import SymbolicChecks
 
     check = SymbolicChecks()
     assert check("true", True) and not check("false", 0 == 1)
@@ -246,7 +246,7 @@ def test_verify_failure_while_rendering_keeps_the_previous_report(tmp_path, caps
         raise RuntimeError("renderer broke")
 
     monkeypatch.setattr(verify_module, "render_html", broken)
-    from workbench._cli import build_parser
+    from workbench.cli._main import build_parser
 
     with pytest.raises(RuntimeError, match="renderer broke"):
         verify_module.run_verify(build_parser().parse_args(["verify", "--out", str(out), "--only", "F1"]))

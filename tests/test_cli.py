@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from workbench._cli import main
+from workbench.cli._main import main
 
 
 def run(capsys, *argv):
@@ -145,7 +145,7 @@ def test_memory_is_estimated_before_allocating(capsys, tmp_path, monkeypatch, ar
 
 
 def test_plot_path_is_checked_before_computing(capsys, tmp_path, monkeypatch):
-    import workbench.rs._cli as rs_cli
+    import workbench.cli.rs as rs_cli
 
     def no_work(*a, **k):
         raise AssertionError("computed before checking --plot")
@@ -159,7 +159,7 @@ def test_plot_path_is_checked_before_computing(capsys, tmp_path, monkeypatch):
 
 
 def test_sweep_plot_is_checked_before_the_sweep(capsys, tmp_path, monkeypatch):
-    import workbench.rs._sweep as sweep
+    import workbench.rs._sweep.sweep as sweep
 
     def no_work(*a, **k):
         raise AssertionError("swept before checking --plot")
@@ -195,7 +195,7 @@ def test_negative_values_follow_their_flag(capsys, argv):
 
 
 def test_analyze_reads_fractions_like_every_command(capsys, monkeypatch):
-    import workbench.rs._analysis as analysis
+    import workbench.rs._analysis.analyze as analysis
 
     seen = {}
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench._cli import main
+from workbench.cli._main import main
 from workbench.power import loads_mdp, orbit_vote
-from workbench.power._conjectures import (
+from workbench.power._lab.conjectures import (
     GADGETS,
     Conjecture,
     _REGISTRY,
@@ -107,7 +107,7 @@ def test_the_same_search_twice_gives_identical_evidence(kwargs):
 
 
 def test_shrinking_is_capped_by_steps_not_time():
-    from workbench.power._conjectures import get_conjecture, is_counterexample, shrink
+    from workbench.power._lab.conjectures import get_conjecture, is_counterexample, shrink
 
     res = run_search("fractional-overlap", max_states=2, seed=16, hypothesis_examples=0, order=("structured",),
                      shrink_steps=5)

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from workbench.rs._reference import reference_outcome
+from workbench.rs._homogeneous.reference import reference_outcome
 from workbench import WorkbenchError
 from workbench.rs import HomogeneousConfig, ReplicatorFlow, alpha_eff
-from workbench.rs._critical import critical_diversity, fit_scaling
+from workbench.rs._homogeneous.critical import critical_diversity, fit_scaling
 
 
 def test_canonical_n_star_against_independent_reference():

@@ -1,14 +1,14 @@
-"""The runnable examples in the docstrings of the core and reward-seeking modules."""
+"""Every docstring example in the package runs and prints what it shows."""
 
 import doctest
 import importlib
+import pkgutil
 
 import pytest
 
-MODULES = [
-    "workbench._numbers", "workbench._proofs", "workbench.rs._expression", "workbench.rs._model",
-    "workbench.rs._homogeneous", "workbench.rs._simulate", "workbench.rs._critical", "workbench.rs._asymptotic",
-]
+import workbench
+
+MODULES = sorted(m.name for m in pkgutil.walk_packages(workbench.__path__, "workbench.") if not m.name.endswith("__main__"))
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -7,16 +7,16 @@ import pytest
 
 from workbench._errors import WorkbenchError
 from workbench.rs import HomogeneousConfig, reduced_system, simulate
-from workbench.rs._geometry import (
+from workbench.rs._hetero.geometry import (
     Geometry, calibrate, geometry_by_name, mean_offdiagonal_coupling, register_geometry, squared_distances,
 )
-from workbench.rs._hetero import (
+from workbench.rs._hetero.model import (
     BLOCK, EnvironmentSequence, Environments, HeteroConfig, critical_diversity_hetero, default_solver,
     hetero_system, log_grid, simulate_hetero,
 )
-from workbench.rs._kernels import Dense32, Dense64, SparseCutoff, backend_by_name, gaussian_kernel_dense
-from workbench.rs._simulate import REWARD_SEEKING, Saturation
-from workbench.rs._solvers import DormandPrince, Euler
+from workbench.rs._hetero.kernels import Dense32, Dense64, SparseCutoff, backend_by_name, gaussian_kernel_dense
+from workbench.rs._simulate.simulate import REWARD_SEEKING, Saturation
+from workbench.rs._simulate.solvers import DormandPrince, Euler
 
 GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench._cli import main
+from workbench.cli._main import main
 from workbench._errors import WorkbenchError
-from workbench.rs._sweep import (
+from workbench.rs._sweep.sweep import (
     DaskExecutor, ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, deterministic_part, executor_from_options,
     median_interval, run_sweep, slope_with_bootstrap,
 )
@@ -206,7 +206,7 @@ def test_unreachable_scheduler_leaves_no_store(tmp_path, capsys):
 
 
 def test_summary_is_written_before_the_figure(tmp_path, capsys, monkeypatch):
-    import workbench.rs._sweep as sweep
+    import workbench.rs._sweep.sweep as sweep
 
     def broken_plot(*a, **k):
         raise RuntimeError("plotting failed")
@@ -221,7 +221,7 @@ def test_summary_is_written_before_the_figure(tmp_path, capsys, monkeypatch):
 
 
 def test_interrupted_sweep_says_what_it_kept_and_resumes(tmp_path, capsys, monkeypatch):
-    import workbench.rs._sweep as sweep
+    import workbench.rs._sweep.sweep as sweep
 
     real, calls = sweep.run_task, []
 
@@ -243,7 +243,7 @@ def test_interrupted_sweep_says_what_it_kept_and_resumes(tmp_path, capsys, monke
 
 
 def test_interrupt_before_the_store_exists_claims_nothing(tmp_path, capsys, monkeypatch):
-    import workbench.rs._sweep as sweep
+    import workbench.rs._sweep.sweep as sweep
 
     def interrupt(task):
         raise KeyboardInterrupt
@@ -325,16 +325,16 @@ def test_sweep_resumes_after_sigkill(tmp_path):
 
 
 def _spec_from_cli(args, out):
-    from workbench._cli import build_parser
-    from workbench.rs._hetero_cli import sweep_spec_from_args
+    from workbench.cli._main import build_parser
+    from workbench.cli.rs_hetero import sweep_spec_from_args
 
     return sweep_spec_from_args(build_parser().parse_args([*args, "--out", str(out)]))
 
 
 @pytest.mark.slow
 def test_rs7_check_runs_and_verifies(tmp_path):
-    from workbench._claims import CheckContext, Status
-    from workbench.rs._hetero_claims import check_rs7
+    from workbench.claims._registry import CheckContext, Status
+    from workbench.claims.rs.hetero import check_rs7
 
     ev = check_rs7(CheckContext(out_dir=tmp_path))
     assert ev.status == Status.VERIFIED, ev.summary

@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from workbench.rs import GradientFlow, ReplicatorFlow, RewardModel, compile_model
-from workbench.rs._model import cost, kappa, x, y, z
+from workbench.rs._model.reward_model import cost, kappa, x, y, z
 
 logit = st.floats(-30, 30)
 param = st.floats(0, 2)

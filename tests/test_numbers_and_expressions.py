@@ -113,7 +113,7 @@ def test_cost_in_a_custom_reward_is_checked_with_its_value():
 
 
 def test_replicator_expansion_is_bounded():
-    from workbench.rs._model import GradientFlow, ReplicatorFlow, compile_model, expanded_terms_bound
+    from workbench.rs._model.reward_model import GradientFlow, ReplicatorFlow, compile_model, expanded_terms_bound
 
     model = RewardModel.from_text("(p+a+b)**64/3**64")
     assert expanded_terms_bound(GradientFlow().local_rates(model)[2]) > 1000

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench._claims import CheckContext, all_claims, run_claim
-from workbench._cli import main
+from workbench.claims._registry import CheckContext, all_claims, run_claim
+from workbench.cli._main import main
 from workbench.power import (
     MDP,
     Average,
@@ -31,10 +31,10 @@ from workbench.power import (
     random_deterministic,
     terminal_choice,
 )
-from workbench.power._rules import UniformQuantiliser
-from workbench.power._claims import (
+from workbench.power._orbits.rules import UniformQuantiliser
+from workbench.claims.power.claims import (
     generic_rewards,
-    load_named,
+    shipped_mdp,
     multisets,
     substitute_terminals,
     terminal_fail_probability,
@@ -58,7 +58,7 @@ def test_every_ps_claim_is_registered_with_source_and_code():
     assert set(PS_IDS) <= ids
     for cid in PS_IDS:
         c = _claim(cid)
-        assert c.source and c.statement and c.code.startswith("workbench/power/")
+        assert c.source and c.statement and c.code.startswith("workbench/claims/power/")
     conjectures = {c.id for c in all_claims() if c.id.startswith("PS") and not c.expected_to_hold}
     assert conjectures == {"PS9", "PS14", "PS16"}
 
@@ -277,7 +277,7 @@ def test_wait_family_covers_every_order_type():
 
 
 def test_substitution_keeps_two_copies():
-    w = load_named("wait")
+    w = shipped_mdp("wait")
     ws = substitute_terminals(w, ["candy", "chocolate", "hug"], {"in": ["v"], "v": ["v"]})
     assert copies_at(ws, "start", ["candy"], ["wait"]).n == 2
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.rs._reference import reference_outcome
+from workbench.rs._homogeneous.reference import reference_outcome
 from workbench import WorkbenchError
 from workbench.rs import (DormandPrince, Euler, HomogeneousConfig, Horizon, RewardSeekingSystem, Saturation,
                           reduced_system, simulate)

@@ -100,7 +100,7 @@ def check_writable(path, *, name: str = "output", directory: bool = False, creat
     directory, or, with ``create=True`` (the tool's own output folder), have an existing,
     writable ancestor; nothing is created here. Raises :class:`OutputNotWritable` naming ``name``.
     """
-    from ._errors import OutputNotWritable
+    from workbench._errors import OutputNotWritable
 
     path = Path(path)
     if str(path) == "":

@@ -13,7 +13,7 @@ import math
 import re
 from fractions import Fraction
 
-from ._errors import WorkbenchError
+from workbench._errors import WorkbenchError
 
 #: Longest accepted number text (characters).
 MAX_NUMBER_TEXT = 100

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench._cli import main
+from workbench.cli._main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 MDP = str(ROOT / "mdps" / "wait.toml")

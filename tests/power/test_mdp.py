@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench._cli import main
+from workbench.cli._main import main
 from workbench._errors import WorkbenchError
 from workbench.power import chain, dumps_mdp, gridworld, load_mdp, loads_mdp, random_deterministic, star
 

@@ -25,7 +25,7 @@ from workbench.power import (
     random_deterministic,
     terminal_choice,
 )
-from workbench.power._orbits import _block_counts, _count_arrangements
+from workbench.power._orbits.votes import _block_counts, _count_arrangements
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = load_mdp(ROOT / "mdps/wait.toml")
@@ -264,7 +264,7 @@ def test_property_certified_copies_bound_every_orbit(seed, data):
 
 def test_exact_when_integers_overflow_float64():
     # huge denominators force the float-then-exact (single level) and object (multi-level) paths
-    from workbench.power._orbits import _choose_dtype
+    from workbench.power._orbits.votes import _choose_dtype
 
     r = [Fraction(1, 10**17 + 3), Fraction(2, 10**17 + 3) + Fraction(1, 10**30), Fraction(2, 10**17 + 3), 0, 10**12]
     for crit in [Discounted(Fraction(999, 1000)), Blackwell(), Average()]:

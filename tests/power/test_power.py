@@ -78,7 +78,7 @@ def test_distributions():
     est = power(star(2), "s", 1, distribution=IIDDistribution(stats.beta(2, 2)), samples=100_000)
     assert est.exact is None and est.ci[0] < est.power < est.ci[1]
     # per-state override: x0 always 1 -> POWER = 1
-    from workbench.power._power import IIDUniform as U
+    from workbench.power._orbits.power import IIDUniform as U
 
     fixed = PerStateDistribution(U(0, 1), {1: IIDDistribution(stats.uniform(1, 0))})
     est = power(star(2), "s", 1, distribution=fixed, samples=10_000)

@@ -22,7 +22,7 @@ from workbench.power import (
     star,
     state_action_mdp,
 )
-from workbench.power._domains import state_action_orbit_vote
+from workbench.power._orbits.domains import state_action_orbit_vote
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = load_mdp(ROOT / "mdps/wait.toml")

@@ -15,13 +15,24 @@ Examples
 Fraction(2, 3)
 """
 
-from ._copies import CopiesCertificate, Involution, certify_copies, check_most, copies_at, find_copies
-from ._criteria import Average, Blackwell, Discounted, criterion_from_name
-from ._domains import featurized_orbit_vote, state_action_mdp
-from ._generators import chain, gridworld, random_deterministic, star, terminal_choice
-from ._mdp import MDP, dumps_mdp, load_mdp, loads_mdp
-from ._orbits import OrbitVote, orbit_size, orbit_vote, orbit_vote_sets, wilson_interval
-from ._power import (
+from workbench.power._orbits.copies import CopiesCertificate, Involution, certify_copies, check_most, copies_at, find_copies
+from workbench.power._visits.criteria import Average, Blackwell, Discounted, criterion_from_name
+from workbench.power._orbits.domains import featurized_orbit_vote, state_action_mdp
+from workbench.power._mdp.generators import chain, gridworld, random_deterministic, star, terminal_choice
+from workbench.power._mdp.mdp import MDP, dumps_mdp, load_mdp, loads_mdp
+from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
+from workbench.power._lab.conjectures import (
+    Conjecture,
+    SearchResult,
+    conjecture_names,
+    get_conjecture,
+    is_counterexample,
+    register_conjecture,
+    run_search,
+    shrink,
+)
+from workbench.power._orbits.votes import OrbitVote, orbit_size, orbit_vote, orbit_vote_sets, wilson_interval
+from workbench.power._orbits.power import (
     IIDDistribution,
     IIDUniform,
     PerStateDistribution,
@@ -32,12 +43,20 @@ from ._power import (
     power_of_actions,
     power_vectors,
 )
-from ._rules import AntiOpt, BestOfK, Boltzmann, FracOptimal, IsOptimal, Satisfice, UniformQuantiliser, rule_from_spec
-from ._visits import VisitDistribution, non_dominated, options, recurrent_state_distributions, visit_distributions
+from workbench.power._orbits.rules import AntiOpt, BestOfK, Boltzmann, FracOptimal, IsOptimal, Satisfice, UniformQuantiliser, rule_from_spec
+from workbench.power._visits.visits import VisitDistribution, non_dominated, options, recurrent_state_distributions, visit_distributions
+
+# Figures import matplotlib, so they load on first use.
+_FIGURES = {
+    "draw_mdp": "workbench.power._plotting.draw",
+    **{name: "workbench.power._plotting.figures" for name in (
+        "plot_involutions", "plot_counterexample", "plot_orbit_bars", "plot_power_vs_gamma",
+        "plot_weak_fraction_vs_gamma", "plot_fractional_family")},
+}
 
 __all__ = [
-    "MDP", "load_mdp", "loads_mdp", "dumps_mdp",
-    "star", "chain", "gridworld", "random_deterministic", "terminal_choice", "draw_mdp",
+    "MDP", "load_mdp", "loads_mdp", "dumps_mdp", "shipped_mdp", "shipped_mdp_names",
+    "star", "chain", "gridworld", "random_deterministic", "terminal_choice",
     "VisitDistribution", "visit_distributions", "options", "recurrent_state_distributions", "non_dominated",
     "Average", "Blackwell", "Discounted", "criterion_from_name",
     "OrbitVote", "orbit_vote", "orbit_vote_sets", "orbit_size", "wilson_interval",
@@ -46,12 +65,15 @@ __all__ = [
     "optimality_probability", "power_by_value_iteration", "power_of_actions",
     "IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
     "state_action_mdp", "featurized_orbit_vote",
+    "Conjecture", "SearchResult", "conjecture_names", "get_conjecture", "is_counterexample", "register_conjecture",
+    "run_search", "shrink",
+    *_FIGURES,
 ]
 
 
-def __getattr__(name):  # matplotlib is imported only when drawing
-    if name == "draw_mdp":
-        from ._draw import draw_mdp
+def __getattr__(name):
+    if name in _FIGURES:
+        from importlib import import_module
 
-        return draw_mdp
-    raise AttributeError(name)
+        return getattr(import_module(_FIGURES[name]), name)
+    raise AttributeError(f"module 'workbench.power' has no attribute {name!r}")

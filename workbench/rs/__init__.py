@@ -1,15 +1,89 @@
-"""The reward-seeking model (spec ``reward_seeking.md``), defined once in sympy.
+"""The reward-seeking model (spec ``reward_seeking.md``, seed 000), defined once in sympy.
 
-Public namespace re-exporting the private modules.
+The public namespace of the reward-seeking science, in pipeline order:
+
+- **model**: the expected reward J as a sympy expression (:class:`RewardModel`), the flows
+  derived from it (:class:`GradientFlow`, :class:`ReplicatorFlow`), transfer strategies;
+- **simulate**: batched integration (:class:`DormandPrince`, :class:`Euler`) and outcome
+  criteria (:class:`Saturation`, :class:`Horizon`, :class:`Asymptotic`);
+- **homogeneous coupling**: :class:`HomogeneousConfig`, the reduced and full systems,
+  critical diversity N* (:func:`critical_diversity`) and the scaling fit (:func:`fit_scaling`);
+- **analysis**: equilibria, late-time drift and small-prior scaling (:func:`analyze`), and the
+  symbolic derivations behind the analytic claims (:func:`run_derivation`);
+- **heterogeneous coupling and sweeps**: geometries, kernels, :class:`HeteroConfig`,
+  :func:`simulate_hetero`, :func:`critical_diversity_hetero`, :func:`run_sweep` with serial,
+  process and Dask executors;
+- **figures**: ``plot_*`` functions that draw on a matplotlib ``ax`` (imported on first use).
+
+Examples
+--------
+>>> from workbench.rs import HomogeneousConfig, critical_diversity
+>>> [r] = critical_diversity(HomogeneousConfig(p0=0.1))
+>>> r.n_star
+10
 """
 
-from ._expression import parse_expression, sigmoid
-from ._homogeneous import HomogeneousConfig, alpha_eff, full_system, reduced_system
-from ._model import FLOWS, CompiledModel, Flow, GradientFlow, ReplicatorFlow, RewardModel, compile_model, flow_by_name
-from ._simulate import LOCAL, REWARD_SEEKING, UNDECIDED, Criterion, Horizon, Saturation, SimulationResult, simulate
-from ._solvers import DormandPrince, Euler, Solver
-from ._system import RewardSeekingSystem, VectorField
-from ._transfer import MatrixTransfer, NoTransfer, Transfer, UniformTransfer
+from workbench.rs._analysis.analyze import Analysis, analyze
+from workbench.rs._analysis.asymptotic import Asymptotic
+from workbench.rs._analysis.checks import SymbolicChecks, derivation_names, run_derivation
+from workbench.rs._analysis.drift import DriftRule, late_time_drift
+from workbench.rs._analysis.equilibria import EquilibriumReport, EquilibriumSet, equilibrium_report, probability_field
+from workbench.rs._analysis.small_prior import (
+    LimitSystem,
+    critical_limit_prior,
+    critical_prior,
+    limit_system,
+    predicted_n_star,
+    predicted_scaling,
+)
+from workbench.rs._hetero.geometry import Geometry, calibrate, geometry_by_name, geometry_names, register_geometry
+from workbench.rs._hetero.kernels import Dense32, Dense64, KernelBackend, SparseCutoff, backend_by_name
+from workbench.rs._hetero.model import (
+    EnvironmentSequence,
+    HeteroConfig,
+    HeteroCritical,
+    HeteroRun,
+    critical_diversity_hetero,
+    hetero_system,
+    simulate_hetero,
+)
+from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, full_system, reduced_system
+from workbench.rs._homogeneous.critical import CriticalDiversity, ScalingFit, critical_diversity, fit_scaling
+from workbench.rs._homogeneous.reference import reference_outcome
+from workbench.rs._model.expression import parse_expression, sigmoid
+from workbench.rs._model.reward_model import (
+    FLOWS,
+    CompiledModel,
+    Flow,
+    GradientFlow,
+    ReplicatorFlow,
+    RewardModel,
+    compile_model,
+    flow_by_name,
+)
+from workbench.rs._model.system import RewardSeekingSystem, VectorField
+from workbench.rs._model.transfer import MatrixTransfer, NoTransfer, Transfer, UniformTransfer
+from workbench.rs._simulate.simulate import (
+    LOCAL,
+    REWARD_SEEKING,
+    UNDECIDED,
+    Criterion,
+    Horizon,
+    Saturation,
+    SimulationResult,
+    simulate,
+)
+from workbench.rs._simulate.solvers import DormandPrince, Euler, Solver
+from workbench.rs._sweep.sweep import (
+    DaskExecutor,
+    Executor,
+    ProcessExecutor,
+    SerialExecutor,
+    SweepResult,
+    SweepSpec,
+    SweepStore,
+    run_sweep,
+)
 
 
 def homogeneous_system(**kwargs) -> RewardSeekingSystem:
@@ -17,11 +91,45 @@ def homogeneous_system(**kwargs) -> RewardSeekingSystem:
     return reduced_system(HomogeneousConfig(**kwargs))
 
 
+# Figures import matplotlib, so they load on first use.
+_FIGURES = {
+    "plot_trajectory": "workbench.rs._plotting.figures",
+    "plot_skill_sweep": "workbench.rs._plotting.figures",
+    "plot_phase_diagram": "workbench.rs._plotting.figures",
+    "plot_scaling": "workbench.rs._plotting.figures",
+    "plot_sweep": "workbench.rs._plotting.sweep",
+}
+
+
+def __getattr__(name):
+    if name in _FIGURES:
+        from importlib import import_module
+
+        return getattr(import_module(_FIGURES[name]), name)
+    raise AttributeError(f"module 'workbench.rs' has no attribute {name!r}")
+
+
 __all__ = [
-    "FLOWS", "LOCAL", "REWARD_SEEKING", "UNDECIDED",
-    "CompiledModel", "Criterion", "DormandPrince", "Euler", "Flow", "GradientFlow", "HomogeneousConfig",
-    "Horizon", "MatrixTransfer", "NoTransfer", "ReplicatorFlow", "RewardModel", "RewardSeekingSystem",
-    "Saturation", "SimulationResult", "Solver", "Transfer", "UniformTransfer", "VectorField",
-    "alpha_eff", "compile_model", "flow_by_name", "full_system", "homogeneous_system", "parse_expression",
-    "reduced_system", "sigmoid", "simulate",
+    # model
+    "FLOWS", "CompiledModel", "Flow", "GradientFlow", "ReplicatorFlow", "RewardModel", "compile_model", "flow_by_name",
+    "parse_expression", "sigmoid", "RewardSeekingSystem", "VectorField",
+    "MatrixTransfer", "NoTransfer", "Transfer", "UniformTransfer",
+    # simulate
+    "LOCAL", "REWARD_SEEKING", "UNDECIDED", "Criterion", "Horizon", "Saturation", "Asymptotic", "SimulationResult",
+    "simulate", "DormandPrince", "Euler", "Solver",
+    # homogeneous coupling
+    "HomogeneousConfig", "alpha_eff", "full_system", "reduced_system", "homogeneous_system",
+    "CriticalDiversity", "critical_diversity", "ScalingFit", "fit_scaling", "reference_outcome",
+    # analysis
+    "Analysis", "analyze", "DriftRule", "late_time_drift", "EquilibriumReport", "EquilibriumSet", "equilibrium_report",
+    "probability_field", "LimitSystem", "limit_system", "critical_limit_prior", "critical_prior", "predicted_n_star",
+    "predicted_scaling", "SymbolicChecks", "derivation_names", "run_derivation",
+    # heterogeneous coupling and sweeps
+    "Geometry", "calibrate", "geometry_by_name", "geometry_names", "register_geometry",
+    "Dense32", "Dense64", "KernelBackend", "SparseCutoff", "backend_by_name",
+    "EnvironmentSequence", "HeteroConfig", "HeteroCritical", "HeteroRun", "critical_diversity_hetero", "hetero_system",
+    "simulate_hetero",
+    "DaskExecutor", "Executor", "ProcessExecutor", "SerialExecutor", "SweepResult", "SweepSpec", "SweepStore", "run_sweep",
+    # figures
+    *_FIGURES,
 ]

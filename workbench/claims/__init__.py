@@ -1,0 +1,28 @@
+"""The claims registry: each claim of the seeds (RS1..., PS1...) with its check and its evidence.
+
+A claim is a statement with a source (the seed section or theorem), a check that returns
+:class:`Evidence`, and a :class:`Status` earned by that evidence. ``workbench verify`` runs
+every registered claim and writes the report. Register your own with :func:`claim`::
+
+    from workbench.claims import Evidence, Status, claim
+
+    @claim("MY1", source="my note, Lemma 2", statement="...", code="my_claims.py::check_my1")
+    def check_my1(context):
+        return Evidence(Status.VERIFIED, "what was checked, on which cases", "exact")
+"""
+
+from workbench.claims._registry import (
+    CheckContext,
+    Claim,
+    ClaimResult,
+    Evidence,
+    Status,
+    all_claims,
+    claim,
+    register,
+    run_claim,
+    run_claims,
+)
+
+__all__ = ["CheckContext", "Claim", "ClaimResult", "Evidence", "Status", "all_claims", "claim", "register", "run_claim",
+           "run_claims"]

@@ -1,0 +1,302 @@
+"""Claims settled by the symbolic analysis: RS8 and results beyond the seed (RS5a, RS6a-c, RS7a, RS8a-b).
+
+Each check runs the matching ``proofs/`` script (the proof a reader can rerun) and, where the
+claim is numeric in nature, a stated numeric cross-check.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from workbench.claims._registry import CheckContext, Evidence, Status, claim
+from workbench.claims._proofs import run_proof
+
+SEED = "seed 000"
+CANONICAL_PRIORS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
+
+
+def _proof(context: CheckContext, name: str):
+    return context.cached(f"proof:{name}", lambda: run_proof(name))
+
+
+def _proof_details(*runs) -> dict:
+    return {r.name: r.to_json() for r in runs}
+
+
+@claim("RS8", source=f"{SEED}, 'Single-Environment' (asymptotic remark) and spec section 3",
+       statement=("Fixed points of the reduced dynamics, their stability, and the late-time drift of p: in (p, a, b) "
+                  "the equilibria are six lines on edges of the cube (all non-hyperbolic for the gradient flow); "
+                  "{a=b=1}, {p=0,b=1}, {p=1,a=1} attract, {a=b=0}, {p=0,b=0}, {p=1,a=0} repel; near a = b = 1 "
+                  "the propensity drifts on the ln t scale with dz/d ln t = alpha_z (p/alpha_y - (1-p)/alpha_x), "
+                  "towards 1 above p* = alpha_y/(alpha_x + alpha_y) and towards 0 below."),
+       code="workbench/rs/_analysis/equilibria.py; workbench/rs/_analysis/drift.py; proofs/equilibria_stability.py; proofs/late_time_drift.py")
+def check_rs8(context: CheckContext) -> Evidence:
+    from workbench.rs._analysis.analyze import trajectory_check
+    from workbench.rs._analysis.equilibria import equilibrium_report, probability_field
+    from workbench.rs._model.reward_model import GradientFlow, ReplicatorFlow
+
+    eq, drift = _proof(context, "equilibria_stability"), _proof(context, "late_time_drift")
+    records = []
+    for flow, cost in ((GradientFlow(), 0), (ReplicatorFlow(), 0), (GradientFlow(), 0.1)):
+        records += [{**r, "variant": flow.name, "cost": cost}
+                    for r in trajectory_check(equilibrium_report(probability_field(flow, cost_value=cost)))]
+    bad = [r for r in records if not r["ok"]]
+    proved = eq.passed and drift.passed
+    status = Status.PROVED if proved and not bad else Status.FAILED
+    summary = (f"Symbolic: proofs/equilibria_stability.py {'passed' if eq.passed else 'FAILED'} (sets found by branching over "
+               f"factors, verified by substitution, cross-checked with sympy.solve; classification by eigenvalues and leading "
+               f"inward normal terms) and proofs/late_time_drift.py {'passed' if drift.passed else 'FAILED'} (self-similar skill "
+               f"decay u ~ 1/(alpha_x p t), v ~ 1/(alpha_y (1-p) t); p* = alpha_y/(alpha_x+alpha_y); (p*,1,1) a saddle of the "
+               f"ln t system by Routh-Hurwitz, a3 < 0). Numeric: {len(records) - len(bad)}/{len(records)} trajectories started "
+               f"at inward distance 1e-3 from a set (one normal coordinate at a time, gradient, replicator and cost 0.1, "
+               f"alphas (1, 1.3, 0.8)) moved as classified over the local time scale of the leading term.")
+    return Evidence(status, summary, "symbolic",
+                    {"proofs": _proof_details(eq, drift), "trajectory_checks": len(records),
+                     "trajectory_failures": bad[:10], "trajectory_delta": 1e-3})
+
+
+@claim("RS8a", source="beyond the seed (makes spec section 3's asymptotic criterion exact)",
+       statement=("The t -> infinity outcome is decided in finite time: R+ = {a >= b, p >= p*} and R- = {a <= b, p <= p*} "
+                  "are forward invariant with p monotone inside (p -> 1 in R+, p -> 0 in R-), p* the late-time drift threshold; "
+                  "for kappa < 1, p* = (1-kappa) alpha_y/(alpha_x + (1-kappa)^2 alpha_y), and for kappa >= 1 R+ = {a >= b}. "
+                  "A cost > 0 keeps R- and breaks R+. The Asymptotic criterion stops on entering R+ or R- and agrees with long "
+                  "integrations."),
+       code="workbench/rs/_analysis/drift.py; workbench/rs/_analysis/asymptotic.py; proofs/late_time_drift.py")
+def check_rs8a(context: CheckContext) -> Evidence:
+    from workbench.rs._analysis.asymptotic import Asymptotic
+    from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
+    from workbench.rs._model.reward_model import GradientFlow, ReplicatorFlow
+    from workbench.rs._simulate.simulate import Horizon, simulate
+
+    drift = _proof(context, "late_time_drift")
+    rows, total, agree, decided = [], 0, 0, 0
+    for flow, kap in ((GradientFlow(), 0.0), (ReplicatorFlow(), 0.0), (GradientFlow(), 0.5)):
+        cfgs = [HomogeneousConfig(p0=p0, n=float(n), flow=flow, kappa=kap)
+                for p0 in (0.3, 0.1, 0.03, 0.01, 1e-3) for n in np.geomspace(1, 1e4, 25)]
+        ra = simulate(reduced_system(cfgs), criterion=Asymptotic(), t_max=1e12)
+        rh = simulate(reduced_system(cfgs), criterion=Horizon(), t_max=1e14)
+        dec = (rh.mean_p < 1e-3) | (rh.mean_p > 1 - 1e-3)
+        ok = (ra.outcome == rh.outcome) & dec
+        total += len(cfgs)
+        decided += int(dec.sum())
+        agree += int(ok.sum())
+        rows.append({"variant": flow.name, "kappa": kap, "runs": len(cfgs), "decided_by_long_run": int(dec.sum()),
+                     "agree": int(ok.sum()), "median_stop_time": float(np.median(ra.t_end))})
+    figs = _basin_figure(context)
+    status = Status.PROVED if drift.passed and agree == total else Status.FAILED
+    summary = (f"Invariance of R+ and R- proved symbolically (boundary signs of d(a-b)/dt on a = b and of dp/dt, "
+               f"proofs/late_time_drift.py {'passed' if drift.passed else 'FAILED'}). Numeric cross-check: the Asymptotic "
+               f"criterion agreed with a Horizon integration to t = 1e14 on {agree}/{total} reduced runs (canonical config, "
+               f"p0 in 0.3..1e-3, 25 values of N in 1..1e4; gradient, replicator, kappa = 0.5); a long run counts as decided "
+               f"when its final p is below 1e-3 or above 1 - 1e-3 ({decided}/{total} were).")
+    return Evidence(status, summary, "symbolic", {"proof": drift.to_json(), "cross_check": rows}, figs)
+
+
+def _basin_figure(context: CheckContext) -> tuple[str, ...]:
+    """Trajectories of the N = 1 gradient flow in (p, logit a - logit b) with the invariant regions R+ and R-."""
+    path = context.figure_path("rs8a_invariant_regions.png")
+    if path is None:
+        return ()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from scipy.special import expit
+
+    from workbench._io import save_figure
+    from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
+    from workbench.rs._simulate.simulate import Horizon, simulate
+
+    p_star = 0.5  # alpha = (1, 1, 1), N = 1: p* = alpha_y / (alpha_x + alpha_y)
+    starts = [(p0, y0) for p0 in (0.05, 0.2, 0.4, 0.6, 0.8, 0.95) for y0 in (-3.0, -1.0, 1.0)]
+    cfgs = [HomogeneousConfig(p0=p0, x0=0.0, y0=y0, c=(0.0, 0.0, 0.0)) for p0, y0 in starts]
+    times = np.concatenate([[0.0], np.geomspace(1e-2, 1e6, 400)])
+    res = simulate(reduced_system(cfgs), criterion=Horizon(), t_max=1e6, record_times=times)
+    fig, ax = plt.subplots(figsize=(5.8, 4.0))
+    ax.axhspan(0, 12, xmin=p_star, xmax=1, color="tab:red", alpha=0.12, label="$R_+$: reward-seeking")
+    ax.axhspan(-12, 0, xmin=0, xmax=p_star, color="tab:blue", alpha=0.12, label="$R_-$: local")
+    for k in range(len(cfgs)):
+        z, x, y = res.recorded[k, :, 0, 0], res.recorded[k, :, 1, 0], res.recorded[k, :, 2, 0]
+        ok = np.isfinite(z)
+        color = "tab:red" if res.outcome[k] == "reward-seeking" else "tab:blue"
+        ax.plot(expit(z[ok]), np.clip(x[ok] - y[ok], -12, 12), color=color, lw=0.9)
+        ax.plot(expit(z[0]), x[0] - y[0], "o", color=color, ms=3)
+    ax.axvline(p_star, color="k", lw=0.6)
+    ax.axhline(0, color="k", lw=0.6)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-12, 12)
+    ax.set_xlabel("$p$")
+    ax.set_ylabel("logit $a$ - logit $b$")
+    ax.set_title("RS8a: invariant regions, N = 1, alpha = (1,1,1), $p^*=1/2$", fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    save_figure(fig, path)
+    return ("figures/rs8a_invariant_regions.png",)
+
+
+def _canonical_n_star(context: CheckContext, criterion_name: str):
+    from workbench.rs._analysis.asymptotic import Asymptotic
+    from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs._homogeneous.config import HomogeneousConfig
+    from workbench.rs._simulate.simulate import Saturation
+
+    def compute():
+        crit = Saturation() if criterion_name == "saturation" else Asymptotic()
+        return critical_diversity([HomogeneousConfig(p0=p) for p in CANONICAL_PRIORS], criterion=crit,
+                                  n_max=1e8, grid_size=49, rel_tol=1e-7, t_max=1e9)
+    return context.cached(f"analysis:n_star:{criterion_name}", compute)
+
+
+@claim("RS8b", source="beyond the seed (compares the two outcome criteria of spec section 3)",
+       statement=("The t -> infinity criterion needs slightly fewer environments than the saturation criterion: "
+                  "N*_inf(p0) < N*_sat(p0), with small-prior prefactors 1.7998 and 1.8082 (canonical configuration)."),
+       code="workbench/rs/_analysis/asymptotic.py; workbench/rs/_analysis/small_prior.py")
+def check_rs8b(context: CheckContext) -> Evidence:
+    sat = _canonical_n_star(context, "saturation")
+    asym = _canonical_n_star(context, "asymptotic")
+    pairs = [(p, s.n_star_continuous, a.n_star_continuous) for p, s, a in zip(CANONICAL_PRIORS, sat, asym)]
+    ok = all(s is not None and a is not None and a < s for _, s, a in pairs)
+    summary = ("N*_c (saturation, eps 1e-3 / t -> inf): "
+               + "; ".join(f"p0={p:.0e}: {s:.6g} / {a:.6g}" for p, s, a in pairs)
+               + ". Computed with critical_diversity (49-point log grid to 1e8, bracket relative width 1e-7).")
+    return Evidence(Status.VERIFIED if ok else Status.FAILED, summary, "numeric",
+                    {"pairs": [{"p0": p, "n_star_saturation": s, "n_star_asymptotic": a} for p, s, a in pairs]})
+
+
+@claim("RS6a", source=f"{SEED}, 'Example Scaling Laws' (derives RS6)",
+       statement=("For the gradient flow with c_y = 0, N* is a power law at small prior with exponent -1: with "
+                  "P = alpha_z_eff p the reduced field has an N-independent limit dP/dt = P^2 (a-b), da/dt = rho P a^2 (1-a)^2, "
+                  "db/dt = alpha_y b^2 (1-b)^2, whose outcome switches at P0*; N* ~ (P0*/(c_z alpha_z)) / p0. Canonical: "
+                  "prefactor (computed numerically from the limit system, not symbolic) 1.8082 (saturation, eps 1e-3), 1.7998 (t -> infinity)."),
+       code="workbench/rs/_analysis/small_prior.py; proofs/small_prior_scaling.py")
+def check_rs6a(context: CheckContext) -> Evidence:
+    from workbench.rs._homogeneous.config import HomogeneousConfig
+    from workbench.rs._analysis.small_prior import predicted_n_star, predicted_scaling
+
+    proof = _proof(context, "small_prior_scaling")
+    pred = predicted_scaling(HomogeneousConfig())
+    sat = _canonical_n_star(context, "saturation")
+    rows = []
+    for p, r in zip(CANONICAL_PRIORS, sat):
+        predicted = float(predicted_n_star(HomogeneousConfig(), p))
+        rows.append({"p0": p, "n_star_c": r.n_star_continuous, "predicted": predicted,
+                     "relative_difference": abs(predicted / r.n_star_continuous - 1)})
+    small = [r for r in rows if r["p0"] <= 1e-3]
+    ok = proof.passed and all(r["relative_difference"] < 2e-3 for r in small)
+    figs = ()
+    path = context.figure_path("rs6a_small_prior_prefactor.png")
+    if path is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from workbench._io import save_figure
+
+        fig, ax = plt.subplots(figsize=(5.5, 3.6))
+        ps = np.array([r["p0"] for r in rows])
+        ax.semilogx(ps, [r["n_star_c"] * r["p0"] for r in rows], "o-", label="computed $N^*_c\\,p_0$ (saturation)")
+        ax.semilogx(ps, [r["predicted"] * r["p0"] for r in rows], "k--", label="limit system: $10P_0^*-9p_0$")
+        ax.axhline(pred["prefactor"], color="grey", lw=0.8)
+        ax.set_xlabel("$p_0$")
+        ax.set_ylabel("$N^* p_0$")
+        ax.legend(fontsize=8)
+        ax.set_title("RS6a: $N^* \\simeq (P_0^*/c_z)\\,p_0^{-1}$")
+        save_figure(fig, path)
+        figs = ("figures/rs6a_small_prior_prefactor.png",)
+    summary = (f"proofs/small_prior_scaling.py {'passed' if proof.passed else 'FAILED'}: the P-limit exists and contains no N; "
+               f"the finite-N field differs by O(1/alpha_z_eff); lim d ln N*/d ln p0 = -1. P0* = {pred['P0_star']:.6f} "
+               f"(bisection on the limit system, saturation rule at leading order in 1/N) gives prefactor {pred['prefactor']:.5f}; "
+               f"predicted vs computed N*_c: " + ", ".join(f"{r['p0']:.0e}: {r['relative_difference']:.1e}" for r in rows)
+               + " (relative; criterion < 2e-3 for p0 <= 1e-3).")
+    return Evidence(Status.PROVED if ok else Status.FAILED, summary, "symbolic",
+                    {"proof": proof.to_json(), "prediction": pred, "comparison": rows}, figs)
+
+
+@claim("RS6b", source=f"{SEED}, 'Example Scaling Laws' (replicator variant of RS6)",
+       statement=("For the replicator flow N* is not a power law: dz/dt = alpha_z_eff (a - b) does not vanish as p -> 0, "
+                  "so the prior is climbed in log space at a rate proportional to N and N* ~ ln(1/p0) / (c_z alpha_z I), "
+                  "I = max_t int (a0 - b) dt along the p = 0 dynamics (I = 0.5677 canonical); with the ln N correction of the "
+                  "climb's end point, dN*/d ln(1/p0) = 1/(c_z alpha_z I + 1/N*)."),
+       code="workbench/rs/_analysis/small_prior.py; proofs/small_prior_scaling.py")
+def check_rs6b(context: CheckContext) -> Evidence:
+    from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs._homogeneous.config import HomogeneousConfig
+    from workbench.rs._model.reward_model import ReplicatorFlow
+    from workbench.rs._analysis.small_prior import predicted_scaling
+
+    proof = _proof(context, "small_prior_scaling")
+    cfg = HomogeneousConfig(flow=ReplicatorFlow())
+    pred = predicted_scaling(cfg)
+    res = critical_diversity([cfg.with_(p0=p) for p in CANONICAL_PRIORS], n_max=1e5, grid_size=41, rel_tol=1e-6, t_max=1e9)
+    ns = [r.n_star_continuous for r in res]
+    rates = []
+    for (p1, n1), (p2, n2) in zip(zip(CANONICAL_PRIORS, ns), list(zip(CANONICAL_PRIORS, ns))[1:]):
+        nm = math.sqrt(n1 * n2)
+        rates.append({"between": [p1, p2], "numeric": (n2 - n1) / math.log(p1 / p2),
+                      "predicted": 1 / (0.1 * pred["I"] + 1 / nm)})
+    ok = proof.passed and all(abs(r["numeric"] / r["predicted"] - 1) < 0.15 for r in rates[2:])
+    summary = (f"Symbolic: the P = alpha_z_eff p limit diverges for the replicator flow; at p = 0, a is frozen and "
+               f"dz/dt/alpha_z = {pred['rate_at_p0']}. I = {pred['I']:.5f} (quadrature). N*_c = "
+               + ", ".join(f"{n:.1f}" for n in ns) + " for p0 = 1e-1..1e-6; dN*/d ln(1/p0) numeric vs 1/(c_z I + 1/N*): "
+               + ", ".join(f"{r['numeric']:.2f}/{r['predicted']:.2f}" for r in rates)
+               + f" (criterion: within 15% for p0 <= 1e-2; leading order {pred['log_coefficient']:.2f}). The ln N correction is "
+                 "a matched-asymptotics argument (the climb ends where alpha_z_eff p = O(1)), not a proof.")
+    return Evidence(Status.VERIFIED if ok else Status.FAILED, summary, "numeric",
+                    {"proof": proof.to_json(), "prediction": pred, "n_star_c": ns, "rates": rates})
+
+
+@claim("RS6c", source="beyond the seed (answers 'does a critical prior exist?')",
+       statement=("With c_y > 0 every effective learnability grows like N; rescaling time by N gives an N-independent limit "
+                  "with learnabilities c_k alpha_k, so below a critical prior p0_c no N suffices and N* is not a power law "
+                  "(canonical with c = (0.1, 0.1, 0.05): p0_c = 0.0916)."),
+       code="workbench/rs/_analysis/small_prior.py::critical_prior; proofs/small_prior_scaling.py")
+def check_rs6c(context: CheckContext) -> Evidence:
+    from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs._homogeneous.config import HomogeneousConfig
+    from workbench.rs._analysis.small_prior import predicted_scaling
+
+    cfg = HomogeneousConfig(c=(0.1, 0.1, 0.05))
+    pred = predicted_scaling(cfg)
+    pc = pred.get("critical_prior")
+    if pc is None:
+        return Evidence(Status.FAILED, "no critical prior found", "numeric", {"prediction": pred})
+    factors = (0.5, 0.9, 1.1, 1.5, 3.0)
+    res = critical_diversity([cfg.with_(p0=f * pc) for f in factors], n_max=1e8, grid_size=41, t_max=1e9)
+    rows = [{"p0": f * pc, "n_star": r.n_star, "n_star_c": r.n_star_continuous} for f, r in zip(factors, res)]
+    ok = all((r["n_star"] is None) == (f < 1) for f, r in zip(factors, rows))
+    summary = (f"p0_c = {pc:.5f} from the N -> infinity system (bisection, relative bracket 1e-4). N* at p0 = "
+               + ", ".join(f"{f} p0_c: {r['n_star']}" for f, r in zip(factors, rows))
+               + " (None: local for every N <= 1e8). N* diverges as p0 -> p0_c from above.")
+    return Evidence(Status.VERIFIED if ok else Status.FAILED, summary, "numeric", {"prediction": pred, "rows": rows})
+
+
+@claim("RS7a", source=f"{SEED}, footnote 5 ('why are the slopes so similar?')",
+       statement=("The slope of log N* against log p0 is fixed by a symmetry, not by the geometry: at small p the early "
+                  "dynamics depends on p and on the reasoning/reward-skill transfer only through their product (P = row sum "
+                  "of alpha^z C^z times p), so whenever the row sums of C^z and C^x grow proportionally to N and the local-skill "
+                  "transfer does not, N* ~ const / p0 with slope -1; the geometry only sets the prefactor. Local-skill transfer "
+                  "that also grows with N breaks the power law (RS6c)."),
+       code="workbench/rs/_analysis/small_prior.py; proofs/small_prior_scaling.py",
+       expected_to_hold=True)
+def check_rs7a(context: CheckContext) -> Evidence:
+    proof = _proof(context, "small_prior_scaling")
+    summary = ("Derived and proved for homogeneous coupling (RS6a: the small-prior limit system is N-independent, exponent -1; "
+               "RS6c: c_y > 0 gives a critical prior). For heterogeneous geometries this is a prediction: the "
+               "rescaled system depends on N only through the normalised kernels C^k/(mean row sum), which converge as N grows "
+               "(law of large numbers over the environment points) in every geometry; the heterogeneous issue tests it "
+               "numerically (slope near -1 in every geometry when l_y is small; a drift away from -1 where C^y row sums "
+               "grow with N). Status open until that test runs.")
+    return Evidence(Status.OPEN, summary, "symbolic", {"homogeneous_proof": proof.to_json()})
+
+
+@claim("RS5a", source="beyond the seed (RS5 stated for the outcome instead of the phase point)",
+       statement=("The late-time drift threshold p*(N) = alpha_y_eff/(alpha_x_eff + alpha_y_eff) decreases in N whenever "
+                  "c_x > c_y: more environments enlarge the asymptotic reward-seeking basin R+."),
+       code="proofs/monotonicity_direction.py")
+def check_rs5a(context: CheckContext) -> Evidence:
+    proof = _proof(context, "monotonicity_direction")
+    status = Status.PROVED if proof.passed else Status.FAILED
+    return Evidence(status, "dp*/dN = -alpha_x alpha_y (c_x - c_y)/(...)^2 < 0 for c_x > c_y; proofs/monotonicity_direction.py "
+                    + ("passed." if proof.passed else "FAILED."), "symbolic", {"proof": proof.to_json()})

@@ -1,0 +1,296 @@
+"""Certified copies (spec §2; OPTTSP Thm 6.13, RDSP Thm D.11).
+
+``B`` *contains n copies of* ``A`` when there are involutions ``φ_1..φ_n`` of the states with
+``B_i := φ_i·A ⊆ B`` and ``φ_i·B_j = B_j`` for ``j ≠ i``. Then for every reward ``r`` the orbit
+vote satisfies ``#(B strictly better) >= n · #(A strictly better)`` (the ``≥^n_most`` relation)
+and B is weakly preferred by at least ``n/(n+1)`` of every orbit, for any criterion under which
+a set's value is its best option's linear value (so: RSD copies for ``average``, visit
+distribution copies for ``discounted`` and ``blackwell``).
+
+Candidates come from induced-subgraph isomorphisms (networkx VF2) between the bipartite
+option–state graphs of A and B (edge labels: the exact coefficients); each candidate is then
+certified by direct, exact checks. The largest certified family is found by an exact
+maximum-clique search on small candidate sets and greedily otherwise, so ``n`` is a certified
+lower bound, not necessarily the maximum.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import networkx as nx
+from networkx.algorithms import isomorphism
+
+from workbench._errors import WorkbenchError
+
+__all__ = ["Involution", "CopiesCertificate", "find_copies", "certify_copies", "copies_at", "check_most"]
+
+
+@dataclass(frozen=True)
+class Involution:
+    """A product of disjoint transpositions of coordinates (state indices).
+
+    Examples
+    --------
+    >>> phi = Involution(((0, 2),))
+    >>> phi.apply((1, 2, 3))
+    (3, 2, 1)
+    """
+
+    pairs: tuple
+
+    def __post_init__(self):
+        flat = [x for p in self.pairs for x in p]
+        if len(set(flat)) != len(flat) or any(x == y for x, y in self.pairs):
+            raise ValueError("transpositions must be disjoint and non-trivial")
+        object.__setattr__(self, "pairs", tuple(sorted(tuple(sorted(p)) for p in self.pairs)))
+        m = {}
+        for x, y in self.pairs:
+            m[x], m[y] = y, x
+        object.__setattr__(self, "_map", m)
+
+    def __call__(self, i: int) -> int:
+        return self._map.get(i, i)
+
+    @property
+    def moved(self) -> frozenset:
+        return frozenset(self._map)
+
+    def apply(self, vector) -> tuple:
+        """``(φ·v)_x = v_{φ(x)}``."""
+        return tuple(vector[self(i)] for i in range(len(vector)))
+
+    def apply_set(self, vectors) -> frozenset:
+        return frozenset(self.apply(v) for v in vectors)
+
+    def is_involution(self, n: int) -> bool:
+        return all(self(self(i)) == i for i in range(n))
+
+    def named(self, names) -> list:
+        return [[names[x], names[y]] for x, y in self.pairs]
+
+
+def _support(v) -> frozenset:
+    return frozenset(i for i, c in enumerate(v) if c)
+
+
+@dataclass(frozen=True)
+class CopiesCertificate:
+    """A certified family of copies of A inside B.
+
+    ``checks`` holds, per involution, the three exact checks of spec §2: it is an
+    involution, ``φ_i·A ⊆ B``, and ``φ_i·B_j = B_j`` for every other copy ``j``.
+    ``disjoint``: the copies ``B_i`` have pairwise disjoint supports. ``orthogonal`` (the
+    orthogonality condition of OPTTSP Thm 6.13 / RDSP Thm D.11 as implemented here): the
+    supports of A and of all copies are pairwise disjoint, and every element of B outside the
+    copies is orthogonal to (has support disjoint from) A and every copy.
+    """
+
+    n: int
+    involutions: tuple
+    disjoint: bool
+    orthogonal: bool
+    checks: tuple
+    names: tuple = ()
+    level: str = "rsd"
+    candidates: int = 0
+    search: str = ""
+
+    @property
+    def bound(self):
+        from fractions import Fraction
+
+        return Fraction(self.n, self.n + 1)
+
+    def to_json(self) -> dict:
+        return {
+            "n": self.n,
+            "bound": self.bound,
+            "disjoint": self.disjoint,
+            "orthogonal": self.orthogonal,
+            "involutions": [phi.named(self.names) for phi in self.involutions],
+            "checks": list(self.checks),
+            "level": self.level,
+            "candidates": self.candidates,
+            "search": self.search,
+        }
+
+
+def certify_copies(A, B, involutions, names=None, level="rsd") -> CopiesCertificate:
+    """Check exactly that ``involutions`` witness ``len(involutions)`` copies of A in B.
+
+    Raises WorkbenchError naming the failed condition.
+    """
+    A = frozenset(map(tuple, A))
+    B = frozenset(map(tuple, B))
+    n = len(next(iter(A)))
+    names = tuple(names) if names is not None else tuple(str(i) for i in range(n))
+    copies = [phi.apply_set(A) for phi in involutions]
+    checks = []
+    for i, phi in enumerate(involutions):
+        inv = phi.is_involution(n)
+        into = copies[i] <= B
+        alone = all(phi.apply_set(copies[j]) == copies[j] for j in range(len(copies)) if j != i)
+        checks.append({"involution": phi.named(names), "is_involution": inv, "maps_into_B": into, "leaves_other_copies_alone": alone})
+        if not (inv and into and alone):
+            bad = "not an involution" if not inv else ("phi.A is not inside B" if not into else "moves another copy")
+            raise WorkbenchError(f"copy {i + 1} ({phi.named(names)}) fails certification: {bad}")
+    supports = [frozenset().union(*(_support(v) for v in c)) for c in copies]
+    disjoint = all(not (supports[i] & supports[j]) for i, j in itertools.combinations(range(len(copies)), 2))
+    suppA = frozenset().union(*(_support(v) for v in A))
+    rest = B - frozenset().union(*copies) if copies else B
+    covered = suppA.union(*supports)
+    orthogonal = disjoint and all(not (suppA & s) for s in supports) and all(not (_support(v) & covered) for v in rest)
+    return CopiesCertificate(len(involutions), tuple(involutions), disjoint, orthogonal, tuple(checks), names, level)
+
+
+def _graph(options):
+    g = nx.Graph()
+    for i, v in enumerate(options):
+        supp = _support(v)
+        g.add_node(("o", i), kind="option", degree=len(supp))
+        for x in supp:
+            g.add_node(("s", x), kind="state")
+            g.add_edge(("o", i), ("s", x), coef=v[x])
+    return g
+
+
+def _candidates(A, B, max_iter):
+    GA, GB = _graph(A), _graph(B)
+    Bset = frozenset(B)
+    nm = lambda p, q: p["kind"] == q["kind"] and p.get("degree") == q.get("degree")  # noqa: E731
+    em = lambda p, q: p["coef"] == q["coef"]  # noqa: E731
+    matcher = isomorphism.GraphMatcher(GB, GA, node_match=nm, edge_match=em)
+    out, images = [], set()
+    for it, mapping in enumerate(matcher.subgraph_isomorphisms_iter()):
+        if it >= max_iter:
+            break
+        sigma = {a[1]: b[1] for b, a in mapping.items() if a[0] == "s"}
+        pairs, used, ok = [], set(), True
+        for x, y in sigma.items():
+            if x == y:
+                continue
+            if sigma.get(y, x) != x:  # y is also moved elsewhere: not an involution
+                ok = False
+                break
+            p = tuple(sorted((x, y)))
+            if p not in used:
+                if x in {q for pr in used for q in pr} or y in {q for pr in used for q in pr}:
+                    ok = False
+                    break
+                used.add(p)
+                pairs.append(p)
+        if not ok or not pairs:  # the identity is a copy only degenerately (spec §2)
+            continue
+        phi = Involution(tuple(pairs))
+        image = phi.apply_set(A)
+        if image in images or not image <= Bset:
+            continue
+        images.add(image)
+        out.append(phi)
+    return out
+
+
+def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_clique_up_to: int = 40) -> CopiesCertificate:
+    """Find and certify the largest family of copies of A in B this search can certify.
+
+    Parameters
+    ----------
+    A, B : sequences of equal-length vectors (exact coefficients; zero = falsy)
+    max_iter : int
+        Cap on VF2 isomorphisms examined.
+
+    Examples
+    --------
+    Candy / Wait!: A = {e_candy}, B = {e_chocolate, e_hug} on (candy, chocolate, hug):
+
+    >>> c = find_copies([(1, 0, 0)], [(0, 1, 0), (0, 0, 1)], names=("candy", "chocolate", "hug"))
+    >>> c.n, c.disjoint, [phi.named(c.names) for phi in c.involutions]
+    (2, True, [[['candy', 'chocolate']], [['candy', 'hug']]])
+    """
+    A = list(dict.fromkeys(map(tuple, A)))
+    B = list(dict.fromkeys(map(tuple, B)))
+    if not A or not B:
+        raise WorkbenchError("both option sets must be non-empty")
+    cands = _candidates(A, B, max_iter)
+    images = [phi.apply_set(A) for phi in cands]
+    ok = lambda i, j: cands[i].apply_set(images[j]) == images[j] and cands[j].apply_set(images[i]) == images[i]  # noqa: E731
+    if not cands:
+        chosen, how = [], "no candidate involution"
+    elif len(cands) <= exact_clique_up_to:
+        g = nx.Graph()
+        g.add_nodes_from(range(len(cands)))
+        g.add_edges_from((i, j) for i, j in itertools.combinations(range(len(cands)), 2) if ok(i, j))
+        chosen = max(nx.find_cliques(g), key=lambda c: (len(c), [-x for x in sorted(c)]))
+        chosen = sorted(chosen)
+        how = f"exact maximum clique over {len(cands)} candidates"
+    else:
+        chosen = []
+        # prefer involutions moving few points, then by position
+        order = sorted(range(len(cands)), key=lambda i: (len(cands[i].moved), cands[i].pairs))
+        for i in order:
+            if all(ok(i, j) for j in chosen):
+                chosen.append(i)
+        how = f"greedy over {len(cands)} candidates (a certified lower bound)"
+    cert = certify_copies(A, B, [cands[i] for i in chosen], names, level) if chosen else CopiesCertificate(
+        0, (), True, True, (), tuple(names) if names is not None else tuple(str(i) for i in range(len(A[0]))), level)
+    return CopiesCertificate(cert.n, cert.involutions, cert.disjoint, cert.orthogonal, cert.checks, cert.names,
+                             level, len(cands), how)
+
+
+def copies_at(mdp, state, a, b, criterion=None, *, max_visits: int | None = None,
+              max_vectors: int | None = None) -> CopiesCertificate:
+    """Copies of the (non-dominated) options of first actions ``a`` inside those of ``b``.
+
+    Under ``Average`` the vectors are RSDs; under ``Discounted``/``Blackwell`` they are the
+    visit distributions themselves (as exact rational functions), so that the certified ``n``
+    bounds orbit votes under that criterion. ``max_visits`` and ``max_vectors`` bound the
+    enumeration of visit distributions and the non-domination filter (defaults: the limits of
+    ``workbench.power._visits.visits``).
+    """
+    from workbench.power._visits.criteria import Average
+    from workbench.power._visits.visits import MAX_VECTORS, MAX_VISITS, non_dominated, options
+
+    criterion = criterion or Average()
+    max_visits = MAX_VISITS if max_visits is None else max_visits
+    max_vectors = MAX_VECTORS if max_vectors is None else max_vectors
+    A = options(mdp, state, a, max_visits=max_visits)
+    # copies of ND(A) suffice
+    A = [A[i] for i in non_dominated([criterion.hull_vector(f) for f in A], max_vectors=max_vectors)]
+    B = options(mdp, state, b, max_visits=max_visits)
+    if criterion.name == "average":
+        va, vb, level = [f.rsd() for f in A], [f.rsd() for f in B], "rsd"
+    else:
+        va = [tuple((n, f.denominator) if n else () for n in f.numerators) for f in A]
+        vb = [tuple((n, f.denominator) if n else () for n in f.numerators) for f in B]
+        level = "visit distribution"
+    return find_copies(va, vb, mdp.states, level=level)
+
+
+@dataclass(frozen=True)
+class MostCheck:
+    """Outcome of the ``≥^n_most`` check over several reward vectors."""
+
+    n: int
+    holds: bool
+    worst_reward: tuple
+    worst_vote: object
+    votes: tuple = field(default=(), repr=False)
+
+    def to_json(self):
+        return {"n": self.n, "holds": self.holds, "worst_reward": list(self.worst_reward),
+                "worst_vote": self.worst_vote.to_json()}
+
+
+def check_most(mdp, state, a, b, rewards, n: int, criterion=None, **kwargs) -> MostCheck:
+    """Verify ``#(B strictly better) >= n · #(A strictly better)`` on the orbit of every reward in
+    ``rewards``; report the worst orbit (smallest weak fraction for B)."""
+    from workbench.power._orbits.votes import orbit_vote
+
+    votes = [orbit_vote(mdp, state, a, b, r, criterion, **kwargs) for r in rewards]
+    if not votes:
+        raise WorkbenchError("check_most needs at least one reward vector")
+    worst = min(range(len(votes)), key=lambda i: votes[i].weak_fraction_b)
+    holds = all(v.meets(n, "b") for v in votes)
+    return MostCheck(n, holds, tuple(rewards[worst]), votes[worst], tuple(votes))

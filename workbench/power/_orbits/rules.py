@@ -1,0 +1,187 @@
+"""Decision rules behind one interface (RDSP §3 and Prop A.11 / Thm A.13).
+
+A rule maps the option values ``v_c`` (``c`` in the full option set ``C = A ∪ B``) to the
+probability ``P(X | C)`` of choosing an option in ``X``. An orbit vote under a rule compares
+``P(A | C)`` with ``P(B | C)`` on each orbit element. RDSP Prop A.11: when ``φ_i·C = C`` and the
+copies condition holds, ``≥^n_most`` carries over to these rules.
+
+The options are the *distinct* option vectors under the criterion (for ``average``, the distinct
+RSDs reachable with the given first actions; no dominance pruning is applied for these rules).
+All rules here receive value matrices ``VA`` (rows × |A|) and ``VB`` (rows × |B|) and return the
+sign of ``P(A|C) - P(B|C)`` per row. Probabilities are compared with an absolute tolerance of
+``1e-12`` (floating point; ``IsOptimal`` under the default path is exact instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench._errors import WorkbenchError
+from workbench._numbers import parse_fraction, parse_int, parse_number
+
+__all__ = ["IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
+           "MAX_BEST_OF"]
+
+_TOL = 1e-12
+#: Largest ``k`` of ``bestof:k`` (beyond it the rule is IsOptimal up to rounding anyway).
+MAX_BEST_OF = 1_000_000
+
+
+def _sign(pA, pB):
+    d = pA - pB
+    return (d > _TOL).astype(np.int8) - (d < -_TOL).astype(np.int8)
+
+
+class _Rule:
+    name = "rule"
+    shift_invariant = True  # adding a constant to every option's value changes nothing
+
+    def probabilities(self, V: np.ndarray) -> np.ndarray:
+        """Per-row choice probability of each option (rows × |C|)."""
+        raise NotImplementedError
+
+    def compare(self, VA, VB):
+        P = self.probabilities(np.concatenate([VA, VB], axis=1))
+        return _sign(P[:, : VA.shape[1]].sum(axis=1), P[:, VA.shape[1]:].sum(axis=1))
+
+
+def _optimal_mask(V):
+    best = V.max(axis=1, keepdims=True)
+    return V >= best - _TOL * np.maximum(1, np.abs(best))
+
+
+@dataclass(frozen=True)
+class IsOptimal(_Rule):
+    """``IsOptimal(X|C) = 1`` if some option in X is optimal within C (ties: both sides 1)."""
+
+    name = "optimal"
+
+    def compare(self, VA, VB):
+        mA, mB = VA.max(axis=1), VB.max(axis=1)
+        return (mA > mB).astype(np.int8) - (mA < mB).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class FracOptimal(_Rule):
+    """Fraction of C's optimal options that lie in X (uniform tie-breaking)."""
+
+    name = "fracoptimal"
+
+    def probabilities(self, V):
+        m = _optimal_mask(V).astype(float)
+        return m / m.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class AntiOpt(_Rule):
+    """Chooses a *worst* option (IsOptimal on ``-r``)."""
+
+    name = "antiopt"
+
+    def compare(self, VA, VB):
+        return IsOptimal().compare(-VA, -VB)
+
+
+@dataclass(frozen=True)
+class Boltzmann(_Rule):
+    """Softmax over option values with temperature ``T > 0``."""
+
+    temperature: float = 1.0
+    name = "boltzmann"
+
+    def __post_init__(self):
+        if not self.temperature > 0:
+            raise WorkbenchError("boltzmann: temperature must be positive")
+
+    def probabilities(self, V):
+        Z = (V - V.max(axis=1, keepdims=True)) / self.temperature
+        E = np.exp(Z)
+        return E / E.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class BestOfK(_Rule):
+    """Draw ``k`` options of C uniformly with replacement, choose the best (ties uniformly)."""
+
+    k: int = 2
+    name = "bestof"
+
+    def __post_init__(self):
+        if isinstance(self.k, bool) or not isinstance(self.k, (int, np.integer)) or not 1 <= self.k <= MAX_BEST_OF:
+            raise WorkbenchError(f"bestof: k must be a whole number from 1 to {MAX_BEST_OF:,}, got {self.k!r}")
+
+    def probabilities(self, V):
+        n = V.shape[1]
+        # for option c: lo = #options worse than c, hi = #options not better than c;
+        # P(best of k draws has c's value) = (hi^k - lo^k) / n^k, shared by the hi - lo equals
+        lo = (V[:, None, :] < V[:, :, None]).sum(axis=2).astype(float)
+        hi = (V[:, None, :] <= V[:, :, None]).sum(axis=2).astype(float)
+        if self.k * np.log2(max(n, 2)) < 1000:  # n^k fits a float: the historical formula
+            return (hi ** self.k - lo ** self.k) / n ** self.k / (hi - lo)
+        return ((hi / n) ** self.k - (lo / n) ** self.k) / (hi - lo)  # scaled: never inf / inf
+
+
+@dataclass(frozen=True)
+class Satisfice(_Rule):
+    """Uniform over the options with value ``>= t`` (none: uniform over C)."""
+
+    threshold: float = 0.0
+    name = "satisfice"
+    shift_invariant = False
+
+    def probabilities(self, V):
+        m = (V >= self.threshold).astype(float)
+        empty = m.sum(axis=1) == 0
+        m[empty] = 1.0
+        return m / m.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class UniformQuantiliser(_Rule):
+    """Uniform over the top ``q`` fraction of C's options by value: ``k = ceil(q |C|)`` options
+    (at least one); options tied at the boundary value share the remaining mass equally, so the
+    rule depends only on the multiset of values (permutation-equivariant, as RDSP Prop A.11 needs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> UniformQuantiliser(1 / 3).probabilities(np.array([[0.0, 0.0, 0.0]])).round(4).tolist()
+    [[0.3333, 0.3333, 0.3333]]
+    """
+
+    q: float = 0.5
+    name = "quantiliser"
+
+    def probabilities(self, V):
+        n = V.shape[1]
+        k = max(1, int(np.ceil(self.q * n)))
+        boundary = -np.sort(-V, axis=1)[:, k - 1:k]
+        above = (V > boundary).astype(float)
+        tied = (V == boundary).astype(float)
+        left = k - above.sum(axis=1, keepdims=True)
+        return (above + tied * left / tied.sum(axis=1, keepdims=True)) / k
+
+
+def rule_from_spec(text: str):
+    """``optimal | fracoptimal | antiopt | boltzmann:T | bestof:K | satisfice:T | quantiliser:Q``."""
+    name, _, arg = str(text).partition(":")
+    if name == "optimal" and not arg:
+        return None
+    if name == "fracoptimal" and not arg:
+        return FracOptimal()
+    if name == "antiopt" and not arg:
+        return AntiOpt()
+    if name == "boltzmann" and arg:
+        return Boltzmann(parse_number(arg, name="boltzmann temperature", positive=True))
+    if name == "bestof" and arg:
+        return BestOfK(parse_int(arg, name="bestof k", minimum=1, maximum=MAX_BEST_OF))
+    if name == "satisfice" and arg:
+        return Satisfice(parse_number(arg, name="satisfice threshold"))
+    if name == "quantiliser" and arg:
+        q = parse_fraction(arg, name="quantiliser q")
+        if not 0 < q <= 1:
+            raise WorkbenchError("quantiliser: q must be in (0, 1]")
+        return UniformQuantiliser(float(q))
+    raise WorkbenchError(f"--rule {text!r}: use optimal, fracoptimal, antiopt, boltzmann:T, bestof:K, satisfice:T or quantiliser:Q")

@@ -1,0 +1,251 @@
+r"""Critical diversity :math:`N^*(p_0)` and the scaling law (spec §5, claim RS6).
+
+:math:`N^*` is the smallest number of environments at which reward-seeking dominates under the
+criterion. In the reduced system N is a real number, so there is also a continuous root
+:math:`N^*_c` where the outcome switches. Monotonicity in N is checked on a grid, not assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from workbench._errors import WorkbenchError
+from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
+from workbench.rs._simulate.simulate import REWARD_SEEKING, UNDECIDED, Criterion, Saturation, simulate
+from workbench.rs._simulate.solvers import DormandPrince, Solver
+
+
+@dataclass(frozen=True)
+class CriticalDiversity:
+    """Result of :func:`critical_diversity` for one prior.
+
+    Attributes
+    ----------
+    n_star : int or None
+        Smallest integer N with a reward-seeking outcome (None: none up to ``n_max``).
+    n_star_continuous : float or None
+        Root of the outcome switch in real N, the geometric midpoint of ``bracket``.
+    bracket : (float, float) or None
+        ``lo < N*_c <= hi`` with ``lo`` local and ``hi`` reward-seeking.
+    monotone : bool
+        True if the outcome switched exactly once (local to reward-seeking) on the grid.
+    switches : list of float
+        Grid points where the outcome changed, for a non-monotone case.
+    undecided : int
+        Grid points that did not saturate before the time cap.
+    """
+
+    config: HomogeneousConfig
+    n_star: int | None
+    n_star_continuous: float | None
+    bracket: tuple[float, float] | None
+    monotone: bool
+    switches: list
+    grid_size: int
+    n_max: float
+    undecided: int
+    integer_check: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "p0": self.config.p0,
+            "n_star": self.n_star,
+            "n_star_continuous": self.n_star_continuous,
+            "bracket": list(self.bracket) if self.bracket else None,
+            "monotone": self.monotone,
+            "switches": self.switches,
+            "grid_size": self.grid_size,
+            "n_max": self.n_max,
+            "undecided_grid_points": self.undecided,
+            "integer_check": self.integer_check,
+            "config": self.config.to_json(),
+        }
+
+
+def _outcomes(configs, ns, solver, criterion, t_max):
+    res = simulate(reduced_system(configs, n=ns), solver=solver, criterion=criterion, t_max=t_max)
+    return res.outcome
+
+
+def critical_diversity(
+    configs,
+    *,
+    n_max: float = 1e9,
+    grid_size: int = 97,
+    rel_tol: float = 1e-7,
+    solver: Solver | None = None,
+    criterion: Criterion | None = None,
+    t_max: float = 1e7,
+) -> list[CriticalDiversity]:
+    """Critical diversity of each configuration, computed together in batches.
+
+    Steps, each one batched over every configuration:
+
+    1. the outcome on a log grid of ``grid_size`` values of N in ``[1, n_max]`` (the
+       monotonicity check: exactly one local-to-reward-seeking switch);
+    2. the first switch refined by a 16-point section search on ``log N`` until the bracket's
+       relative width is below ``rel_tol``;
+    3. the integer ``N*`` = ``ceil(lo)`` checked by simulating ``N*`` and ``N* - 1``.
+
+    Parameters
+    ----------
+    configs : HomogeneousConfig or sequence of them (one model and flow)
+    n_max : float
+        Cap on N; a configuration still local there has ``n_star = None``.
+
+    Examples
+    --------
+    >>> from workbench.rs import HomogeneousConfig
+    >>> [r] = critical_diversity(HomogeneousConfig(p0=0.1))
+    >>> r.n_star, r.monotone
+    (10, True)
+    """
+    single = isinstance(configs, HomogeneousConfig)
+    configs = [configs] if single else list(configs)
+    if not (n_max > 1) or not math.isfinite(n_max):
+        raise WorkbenchError(f"n_max must be a finite number > 1, got {n_max}")
+    if grid_size < 3:
+        raise WorkbenchError("grid_size must be at least 3")
+    solver = solver or DormandPrince()
+    criterion = criterion or Saturation()
+    K = len(configs)
+    grid = np.logspace(0.0, math.log10(n_max), grid_size)
+
+    # 1. Grid, all configurations in one batch.
+    flat_cfg = [cf for cf in configs for _ in grid]
+    out = _outcomes(flat_cfg, np.tile(grid, K), solver, criterion, t_max).reshape(K, grid_size)
+    rs = out == REWARD_SEEKING
+    und = out == UNDECIDED
+
+    brackets: list[list[float] | None] = []
+    meta = []
+    for k in range(K):
+        flips = [float(grid[i + 1]) for i in range(grid_size - 1) if rs[k, i] != rs[k, i + 1]]
+        monotone = (not und[k].any()) and (rs[k] == np.maximum.accumulate(rs[k])).all()
+        meta.append((monotone, flips, int(und[k].sum())))
+        if rs[k, 0]:
+            brackets.append(None)  # reward-seeking already at N = 1
+        elif rs[k].any():
+            i = int(np.argmax(rs[k]))
+            brackets.append([float(grid[i - 1]), float(grid[i])])
+        else:
+            brackets.append(None)
+
+    # 2. Section search on log N, batched over configurations with a bracket.
+    active = [k for k in range(K) if brackets[k] is not None]
+    m = 16
+    while active:
+        active = [k for k in active if brackets[k][1] / brackets[k][0] - 1 > rel_tol]
+        if not active:
+            break
+        pts = np.array([np.exp(np.linspace(np.log(brackets[k][0]), np.log(brackets[k][1]), m + 2)[1:-1]) for k in active])
+        o = _outcomes([configs[k] for k in active for _ in range(m)], pts.ravel(), solver, criterion, t_max).reshape(len(active), m)
+        for row, k in enumerate(active):
+            is_rs = o[row] == REWARD_SEEKING
+            lo, hi = brackets[k]
+            if (o[row] == UNDECIDED).any():
+                meta[k] = (False, meta[k][1], meta[k][2] + int((o[row] == UNDECIDED).sum()))
+            if is_rs.any():
+                j = int(np.argmax(is_rs))
+                hi = float(pts[row, j])
+                lo = float(pts[row, j - 1]) if j > 0 else lo
+            else:
+                lo = float(pts[row, -1])
+            brackets[k] = [lo, hi]
+
+    # 3. Integer N*: ceil(lo) must be reward-seeking and ceil(lo) - 1 local.
+    cand = {k: max(1, math.ceil(brackets[k][0])) for k in range(K) if brackets[k] is not None}
+    checks = {}
+    if cand:
+        ks = list(cand)
+        ns = np.array([[cand[k], max(1, cand[k] - 1)] for k in ks], dtype=float)
+        o = _outcomes([configs[k] for k in ks for _ in range(2)], ns.ravel(), solver, criterion, t_max).reshape(len(ks), 2)
+        for row, k in enumerate(ks):
+            ok = o[row, 0] == REWARD_SEEKING and (cand[k] == 1 or o[row, 1] != REWARD_SEEKING)
+            checks[k] = {"n": cand[k], "outcome_at_n": str(o[row, 0]), "outcome_at_n_minus_1": str(o[row, 1]) if cand[k] > 1 else None, "consistent": bool(ok)}
+
+    results = []
+    for k, cf in enumerate(configs):
+        monotone, flips, n_und = meta[k]
+        if rs[k, 0]:
+            n_star, n_c, br = 1, 1.0, None
+        elif brackets[k] is None:
+            n_star, n_c, br = None, None, None
+        else:
+            lo, hi = brackets[k]
+            n_c = math.sqrt(lo * hi)
+            n_star = cand[k] if checks[k]["consistent"] else None
+            br = (lo, hi)
+        results.append(CriticalDiversity(cf, n_star, n_c, br, bool(monotone), flips, grid_size, n_max, n_und, checks.get(k, {})))
+    return results
+
+
+@dataclass(frozen=True)
+class ScalingFit:
+    r"""Least-squares fit of :math:`\log_{10} N^*_c = \text{intercept} + \text{slope}\,\log_{10} p_0`.
+
+    ``slope_ci`` is the 95% t-interval of ordinary least squares with ``n - 2`` degrees of
+    freedom. The data are deterministic, so the interval measures departure from a straight
+    line (lack of fit), not sampling noise. ``curvature`` and ``curvature_ci`` are the
+    quadratic coefficient of a degree-2 fit in the same variables.
+    """
+
+    log10_p0: np.ndarray
+    log10_n_star: np.ndarray
+    slope: float
+    intercept: float
+    slope_ci: tuple[float, float]
+    r_squared: float
+    max_abs_residual: float
+    curvature: float | None
+    curvature_ci: tuple[float, float] | None
+
+    def to_json(self) -> dict:
+        return {
+            "slope": self.slope,
+            "slope_ci": list(self.slope_ci),
+            "intercept": self.intercept,
+            "r_squared": self.r_squared,
+            "max_abs_residual_log10": self.max_abs_residual,
+            "curvature": self.curvature,
+            "curvature_ci": list(self.curvature_ci) if self.curvature_ci else None,
+            "points_used": int(self.log10_p0.size),
+            "ci_level": 0.95,
+        }
+
+
+def fit_scaling(p0, n_star_continuous, level: float = 0.95) -> ScalingFit:
+    """Fit ``log10 N*_c`` against ``log10 p0``; needs at least three points with a finite ``N*_c``."""
+    p0 = np.asarray(p0, dtype=float)
+    n = np.asarray([np.nan if v is None else v for v in n_star_continuous], dtype=float)
+    ok = np.isfinite(n) & (n > 1)
+    if ok.sum() < 3:
+        raise WorkbenchError(f"the scaling fit needs at least 3 priors with a finite N* > 1, got {int(ok.sum())}")
+    xs, ys = np.log10(p0[ok]), np.log10(n[ok])
+    lr = stats.linregress(xs, ys)
+    dof = xs.size - 2
+    tq = stats.t.ppf(0.5 + level / 2, dof) if dof > 0 else math.inf
+    resid = ys - (lr.intercept + lr.slope * xs)
+    # The slope's standard error from the residuals themselves: linregress derives it from
+    # 1 - r**2, which cancels catastrophically for a near-exact power law (error ~1e-8).
+    sxx = float(np.sum((xs - xs.mean()) ** 2))
+    slope_se = math.sqrt(float(np.sum(resid**2)) / dof / sxx) if dof > 0 else math.inf
+    curv, curv_ci = None, None
+    if xs.size >= 4:
+        X = np.vander(xs, 3)
+        coef, res, *_ = np.linalg.lstsq(X, ys, rcond=None)
+        dof2 = xs.size - 3
+        sigma2 = float(np.sum((ys - X @ coef) ** 2) / dof2)
+        cov = sigma2 * np.linalg.inv(X.T @ X)
+        se = math.sqrt(cov[0, 0])
+        t2 = stats.t.ppf(0.5 + level / 2, dof2)
+        curv, curv_ci = float(coef[0]), (float(coef[0] - t2 * se), float(coef[0] + t2 * se))
+    return ScalingFit(
+        xs, ys, float(lr.slope), float(lr.intercept),
+        (float(lr.slope - tq * slope_se), float(lr.slope + tq * slope_se)),
+        float(lr.rvalue**2), float(np.max(np.abs(resid))), curv, curv_ci,
+    )

@@ -1,0 +1,160 @@
+"""Figures of the reward-seeking model (seed 000): trajectories, skill sweep, phase diagram, scaling law."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from scipy.special import expit  # noqa: E402
+
+from workbench._errors import OutputNotWritable  # noqa: E402
+from workbench._io import check_writable, save_figure  # noqa: E402
+from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, reduced_system  # noqa: E402
+from workbench.rs._simulate.simulate import Horizon, Saturation, simulate  # noqa: E402
+
+
+def figure_formats() -> list[str]:
+    """File formats matplotlib can write (the suffix of a figure path picks one)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return sorted(FigureCanvasBase.get_supported_filetypes())
+
+
+def check_figure_path(path, *, name: str = "figure"):
+    """Check before any computation that a figure can be written to ``path`` (format from the
+    suffix, as :func:`~workbench._io.save_figure` reads it; no suffix means PNG)."""
+    path = check_writable(path, name=name)
+    fmt = path.suffix.lstrip(".").lower()
+    formats = figure_formats()
+    if fmt and fmt not in formats:
+        raise OutputNotWritable(f"{name}: cannot write a figure as .{fmt} ({path}); use one of "
+                                + ", ".join("." + f for f in formats))
+    return path
+
+
+def trajectory(config: HomogeneousConfig, *, n_points: int = 300, solver=None, criterion=None):
+    """``(t, p, a, b, J, t_sat, outcome)`` of the reduced system, sampled up to ``2 T_sat``."""
+    criterion = criterion or Saturation()
+    sat = simulate(reduced_system(config), solver=solver, criterion=criterion)
+    t_sat = sat.t_sat[0]
+    t_end = 2 * t_sat if np.isfinite(t_sat) and t_sat > 0 else sat.t_end[0]
+    times = np.concatenate([[0.0], np.logspace(math.log10(t_end) - 5, math.log10(t_end), n_points - 1)])
+    times[-1] = t_end  # 10**log10(t) can round above t
+    system = reduced_system(config)
+    rec = simulate(system, solver=solver, criterion=Horizon(criterion.threshold), t_max=t_end, record_times=times)
+    s = rec.recorded[0, :, :, 0]
+    comp = system.compiled()
+    args = (s[:, 0], s[:, 1], s[:, 2], config.kappa, config.cost)
+    p = comp.propensity(*args)
+    a = expit(s[:, 1] + config.kappa * s[:, 2])
+    b = expit(s[:, 2])
+    J = comp.reward(*args)
+    return times, p, a, b, J, t_sat, str(sat.outcome[0])
+
+
+def plot_trajectory(config: HomogeneousConfig, path, *, solver=None, criterion=None, ax=None):
+    """p, a, b and J against time for one configuration, with ``T_sat`` marked (claims RS1, RS2)."""
+    t, p, a, b, J, t_sat, outcome = trajectory(config, solver=solver, criterion=criterion)
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    for v, lab, st in ((p, "p (reward-seeking propensity)", "-"), (a, "a (reward-seeking skill)", "--"),
+                       (b, "b (local skill)", "-."), (J, "J (expected reward)", ":")):
+        ax.plot(t[1:], v[1:], st, label=lab)
+    if np.isfinite(t_sat):
+        ax.axvline(t_sat, color="grey", lw=0.8)
+        ax.text(t_sat, 0.02, " T_sat", color="grey")
+    ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("t")
+    ax.set_title(f"N={config.n:g}, p0={config.p0:g}, x0={config.x0:g}, y0={config.y0:g}, "
+                 f"alpha={tuple(round(v, 3) for v in config.alpha)}: {outcome}", fontsize=9)
+    ax.legend(fontsize=8, loc="center left")
+    return save_figure(fig, path)
+
+
+def skill_sweep(config: HomogeneousConfig, x0s, y0s, *, solver=None, criterion=None):
+    """Mean ``p(T_sat)`` and outcome on a grid of initial skill logits (N = config.n)."""
+    X, Y = np.meshgrid(np.asarray(x0s, float), np.asarray(y0s, float), indexing="xy")
+    cfgs = [config.with_(x0=float(x), y0=float(y)) for x, y in zip(X.ravel(), Y.ravel())]
+    res = simulate(reduced_system(cfgs), solver=solver, criterion=criterion or Saturation())
+    return X, Y, res.mean_p.reshape(X.shape), res.outcome.reshape(X.shape)
+
+
+def plot_skill_sweep(config: HomogeneousConfig, path, x0s=None, y0s=None, **kw):
+    x0s = np.linspace(-4, 4, 33) if x0s is None else x0s
+    y0s = np.linspace(-4, 4, 33) if y0s is None else y0s
+    X, Y, P, O = skill_sweep(config, x0s, y0s, **kw)
+    fig, ax = plt.subplots(figsize=(5.2, 4.3))
+    m = ax.pcolormesh(X, Y, P, shading="auto", cmap="coolwarm", vmin=0, vmax=1)
+    ax.contour(X, Y, P, levels=[0.5], colors="k", linewidths=1)
+    ax.plot([X.min(), X.max()], [X.min(), X.max()], "w:", lw=1)
+    ax.set_xlabel("x0 (reward-seeking skill logit)")
+    ax.set_ylabel("y0 (local skill logit)")
+    ax.set_title(f"N=1 sweep of initial skills, p0={config.p0:g}, alpha={config.alpha}", fontsize=9)
+    fig.colorbar(m, label="mean p(T_sat)")
+    return save_figure(fig, path)
+
+
+def phase_diagram(config: HomogeneousConfig, u_range=(-3, 3), v_range=(-5, 3), size=41, *, solver=None, criterion=None):
+    r"""Outcome on the plane ``u = log(alpha_x/alpha_z)``, ``v = log(alpha_y/alpha_z)`` (spec §5).
+
+    Only these ratios matter (time rescales ``alpha_z`` away), so the N = 1 system with
+    ``alpha = (1, e^u, e^v)`` covers every homogeneous configuration at the same initial logits.
+    """
+    us = np.linspace(*u_range, size)
+    vs = np.linspace(*v_range, size)
+    U, V = np.meshgrid(us, vs, indexing="xy")
+    cfgs = [config.with_(alpha=(1.0, math.exp(u), math.exp(v)), n=1.0) for u, v in zip(U.ravel(), V.ravel())]
+    res = simulate(reduced_system(cfgs), solver=solver, criterion=criterion or Saturation())
+    return U, V, res.mean_p.reshape(U.shape), res.outcome.reshape(U.shape)
+
+
+def n_path(alpha, c, ns):
+    """Phase-plane coordinates ``(u(N), v(N))`` traced by increasing N."""
+    a = alpha_eff(np.asarray(alpha)[None, :], np.asarray(c)[None, :], np.asarray(ns, float)[:, None])
+    return np.log(a[:, 1] / a[:, 0]), np.log(a[:, 2] / a[:, 0])
+
+
+def plot_phase_diagram(config: HomogeneousConfig, path, paths=None, size=41, **kw):
+    """Phase diagram with the curves that increasing N traces for several transfer settings."""
+    U, V, P, O = phase_diagram(config, size=size, **kw)
+    fig, ax = plt.subplots(figsize=(6, 5))
+    m = ax.pcolormesh(U, V, P, shading="auto", cmap="coolwarm", vmin=0, vmax=1)
+    ax.contour(U, V, P, levels=[0.5], colors="k", linewidths=1)
+    ns = np.logspace(0, 6, 200)
+    paths = paths or [config.c, (0.1, 0.3, 0.0), (0.1, 0.1, 0.05), (0.2, 0.1, 0.0)]
+    for c in paths:
+        u, v = n_path(config.alpha, c, ns)
+        inside = (u >= U.min()) & (u <= U.max()) & (v >= V.min()) & (v <= V.max())
+        line, = ax.plot(u[inside], v[inside], lw=1.6, label=f"c=(cz,cx,cy)={tuple(c)}")
+        for n in (1, 10, 100, 1000, 10000):
+            un, vn = n_path(config.alpha, c, [n])
+            if U.min() <= un[0] <= U.max() and V.min() <= vn[0] <= V.max():
+                ax.plot(un, vn, "o", ms=3, color=line.get_color())
+                ax.annotate(f"N={n}", (un[0], vn[0]), fontsize=6, xytext=(3, 2), textcoords="offset points")
+    ax.set_xlabel("log(alpha_x_eff / alpha_z_eff)")
+    ax.set_ylabel("log(alpha_y_eff / alpha_z_eff)")
+    ax.set_title(f"outcome at p0={config.p0:g}, x0={config.x0:g}, y0={config.y0:g} (red: reward-seeking)", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
+    fig.colorbar(m, label="mean p(T_sat)")
+    return save_figure(fig, path)
+
+
+def plot_scaling(series, path):
+    """``log10 N*_c`` against ``log10 p0`` with the OLS fit; ``series`` = [(label, results, fit), ...]."""
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    for label, results, fit in series:
+        p0 = np.array([r.config.p0 for r in results])
+        n = np.array([np.nan if r.n_star_continuous is None else r.n_star_continuous for r in results])
+        pts = ax.plot(np.log10(p0), np.log10(n), "o", label=f"{label}: slope {fit.slope:.3f} "
+                      f"[{fit.slope_ci[0]:.3f}, {fit.slope_ci[1]:.3f}], R²={fit.r_squared:.4f}")
+        xs = np.linspace(np.log10(p0).min(), np.log10(p0).max(), 50)
+        ax.plot(xs, fit.intercept + fit.slope * xs, "-", color=pts[0].get_color(), lw=1)
+    ax.set_xlabel("log10 p0")
+    ax.set_ylabel("log10 N*  (continuous root)")
+    ax.set_title("critical diversity against the prior (95% OLS CI on slope)", fontsize=9)
+    ax.legend(fontsize=7)
+    return save_figure(fig, path)
