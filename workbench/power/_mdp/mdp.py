@@ -41,10 +41,15 @@ def _short(x) -> str:
     if x.numerator.bit_length() <= 64 and x.denominator.bit_length() <= 64:
         return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
     try:
-        return f"about {float(x):.6g}"
+        value = float(x)
     except OverflowError:
-        digits = round((abs(x.numerator).bit_length() - x.denominator.bit_length()) * math.log10(2))
-        return f"about {'-' if x < 0 else ''}10^{digits}"
+        value = math.inf
+    if value == 0 or math.isinf(value):  # beyond floats: scale by a power of ten first
+        e = round((abs(x.numerator).bit_length() - x.denominator.bit_length()) * math.log10(2))
+        mantissa = float(x / Fraction(10) ** e)
+        shift = math.floor(math.log10(abs(mantissa)))
+        return f"about {mantissa / 10**shift:.6g}e{e + shift:+d}"
+    return f"about {value:.6g}"
 
 
 def _to_fraction(p, name: str) -> Fraction:

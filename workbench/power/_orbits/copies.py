@@ -11,7 +11,8 @@ Candidates come from induced-subgraph isomorphisms (networkx VF2) between the bi
 option–state graphs of A and B (edge labels: the exact coefficients); each candidate is then
 certified by direct, exact checks. The largest certified family is found by an exact
 maximum-clique search on small candidate sets and greedily otherwise, so ``n`` is a certified
-lower bound, not necessarily the maximum.
+lower bound, not necessarily the maximum. The isomorphism search is bounded (``max_iter``
+isomorphisms, ``max_steps`` units of work); a search cut short says so in ``search``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,30 @@ from networkx.algorithms import isomorphism
 
 from workbench._errors import WorkbenchError
 
-__all__ = ["Involution", "CopiesCertificate", "find_copies", "certify_copies", "copies_at", "check_most"]
+__all__ = ["Involution", "CopiesCertificate", "find_copies", "certify_copies", "copies_at", "check_most", "MAX_COPY_STEPS"]
+
+#: Most work of the isomorphism search: feasibility checks x (nodes of the two graphs)^2, the
+#: cost of one check growing with the graphs (the shipped examples need at most about 2e8).
+MAX_COPY_STEPS = 2 * 10**9
+
+
+class _OutOfSteps(Exception):
+    pass
+
+
+class _BoundedMatcher(isomorphism.GraphMatcher):
+    """VF2 that stops after a number of feasibility checks (a symmetric option set can have
+    factorially many matches, and the search can also run long between two matches)."""
+
+    def __init__(self, G1, G2, *, checks: int, **kwargs):
+        super().__init__(G1, G2, **kwargs)
+        self._checks_left = checks
+
+    def syntactic_feasibility(self, G1_node, G2_node):
+        self._checks_left -= 1
+        if self._checks_left < 0:
+            raise _OutOfSteps
+        return super().syntactic_feasibility(G1_node, G2_node)
 
 
 @dataclass(frozen=True)
@@ -156,43 +180,51 @@ def _graph(options):
     return g
 
 
-def _candidates(A, B, max_iter):
+def _candidates(A, B, max_iter, max_steps=MAX_COPY_STEPS):
+    """Candidate involutions, and whether the search stopped at ``max_steps``."""
     GA, GB = _graph(A), _graph(B)
     Bset = frozenset(B)
     nm = lambda p, q: p["kind"] == q["kind"] and p.get("degree") == q.get("degree")  # noqa: E731
     em = lambda p, q: p["coef"] == q["coef"]  # noqa: E731
-    matcher = isomorphism.GraphMatcher(GB, GA, node_match=nm, edge_match=em)
+    nodes = GA.number_of_nodes() + GB.number_of_nodes()
+    matcher = _BoundedMatcher(GB, GA, node_match=nm, edge_match=em, checks=max_steps // max(1, nodes * nodes))
     out, images = [], set()
-    for it, mapping in enumerate(matcher.subgraph_isomorphisms_iter()):
-        if it >= max_iter:
-            break
-        sigma = {a[1]: b[1] for b, a in mapping.items() if a[0] == "s"}
-        pairs, used, ok = [], set(), True
-        for x, y in sigma.items():
-            if x == y:
-                continue
-            if sigma.get(y, x) != x:  # y is also moved elsewhere: not an involution
-                ok = False
-                break
-            p = tuple(sorted((x, y)))
-            if p not in used:
-                if x in {q for pr in used for q in pr} or y in {q for pr in used for q in pr}:
-                    ok = False
-                    break
-                used.add(p)
-                pairs.append(p)
-        if not ok or not pairs:  # the identity is a copy only degenerately (spec §2)
-            continue
-        phi = Involution(tuple(pairs))
-        image = phi.apply_set(A)
-        if image in images or not image <= Bset:
-            continue
-        images.add(image)
-        out.append(phi)
-    return out
+    try:
+        for mapping in itertools.islice(matcher.subgraph_isomorphisms_iter(), max_iter):
+            _add_candidate(mapping, A, Bset, out, images)
+    except _OutOfSteps:
+        return out, True
+    return out, False
 
 
-def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_clique_up_to: int = 40) -> CopiesCertificate:
+def _add_candidate(mapping, A, Bset, out, images):
+    """Append the involution read off a VF2 mapping, if it is one and gives a new copy in B."""
+    sigma = {a[1]: b[1] for b, a in mapping.items() if a[0] == "s"}
+    pairs, used, moved = [], set(), set()
+    for x, y in sigma.items():
+        if x == y:
+            continue
+        if sigma.get(y, x) != x:  # y is also moved elsewhere: not an involution
+            return
+        p = tuple(sorted((x, y)))
+        if p not in used:
+            if x in moved or y in moved:
+                return
+            used.add(p)
+            moved.update(p)
+            pairs.append(p)
+    if not pairs:  # the identity is a copy only degenerately (spec §2)
+        return
+    phi = Involution(tuple(pairs))
+    image = phi.apply_set(A)
+    if image in images or not image <= Bset:
+        return
+    images.add(image)
+    out.append(phi)
+
+
+def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_clique_up_to: int = 40,
+                max_steps: int = MAX_COPY_STEPS) -> CopiesCertificate:
     """Find and certify the largest family of copies of A in B this search can certify.
 
     Parameters
@@ -200,6 +232,9 @@ def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_
     A, B : sequences of equal-length vectors (exact coefficients; zero = falsy)
     max_iter : int
         Cap on VF2 isomorphisms examined.
+    max_steps : int
+        Cap on the work of the VF2 search (see :data:`MAX_COPY_STEPS`); the candidates found
+        until then are used, and ``search`` says the search stopped.
 
     Examples
     --------
@@ -213,7 +248,7 @@ def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_
     B = list(dict.fromkeys(map(tuple, B)))
     if not A or not B:
         raise WorkbenchError("both option sets must be non-empty")
-    cands = _candidates(A, B, max_iter)
+    cands, stopped = _candidates(A, B, max_iter, max_steps)
     images = [phi.apply_set(A) for phi in cands]
     ok = lambda i, j: cands[i].apply_set(images[j]) == images[j] and cands[j].apply_set(images[i]) == images[i]  # noqa: E731
     if not cands:
@@ -233,6 +268,8 @@ def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_
             if all(ok(i, j) for j in chosen):
                 chosen.append(i)
         how = f"greedy over {len(cands)} candidates (a certified lower bound)"
+    if stopped:
+        how += f"; the isomorphism search stopped at its work bound ({max_steps:,}, MAX_COPY_STEPS): a certified lower bound"
     cert = certify_copies(A, B, [cands[i] for i in chosen], names, level) if chosen else CopiesCertificate(
         0, (), True, True, (), tuple(names) if names is not None else tuple(str(i) for i in range(len(A[0]))), level)
     return CopiesCertificate(cert.n, cert.involutions, cert.disjoint, cert.orthogonal, cert.checks, cert.names,

@@ -57,6 +57,9 @@ MAX_SAMPLES = 10_000_000
 MAX_SAMPLE_WORK = 5 * 10**9
 #: Most steps of the exact count of arrangements (about relevant states x multiplicity per value).
 MAX_COUNT_WORK = 20_000_000
+#: Most exact big-integer work when values overflow machine integers (huge rewards or exact
+#: discounts): rows x options x relevant states x levels x (bits / 64).
+MAX_EXACT_WORK = 300_000_000
 _CHUNK = 400_000
 _PRUNE_ABOVE = 16
 _PRUNE_WORK = 2 * 10**8
@@ -546,11 +549,19 @@ def orbit_vote_sets(
     dtype = _choose_dtype(scaled, vint)
     nC = len(A) + len(B)
     chunk = max(2_000, min(_CHUNK, 16_000_000 // nC if rule_name == "optimal" else 8_000_000 // (nC * nC)))
+    rows_total = n_arr if n_arr <= limit else (samples or 0)
+    if dtype is object:
+        weight = _big_int_weight(scaled, vint)
+        if rule_name != "optimal" or nlev > 1:  # every row is computed exactly
+            _check_exact_work(rows_total * nC * k * nlev * weight)
     if rule_name != "optimal":
+        if max(abs(v) for v in reward) > 10**150:  # rules compare probabilities in floating point
+            raise WorkbenchError(f"decision rule {rule_name}: reward values must be at most 1e150 in size "
+                                 f"(the rule compares in floating point)")
         compare = _rule_signs(rule, vden * wden[0])
     elif dtype is object and nlev == 1:
         compare = None
-        evaluate = _hybrid_signs(scaled[0], len(A), vint)
+        evaluate = _hybrid_signs(scaled[0], len(A), vint, weight)
     else:
         compare = _signs
     if compare is not None:
@@ -618,9 +629,25 @@ def orbit_vote_sets(
     return OrbitVote(total[0], total[1], total[2], method="exact", reduction=how, **common)
 
 
-def _hybrid_signs(W, nA, vint):
+def _big_int_weight(scaled, vint) -> int:
+    """Cost of one exact product relative to a machine word (the bits of the largest one / 64)."""
+    wmax = max((abs(x) for m in scaled for row in m for x in row), default=1) or 1
+    vmax = max((abs(v) for v in vint), default=1) or 1
+    return max(1, (wmax.bit_length() + vmax.bit_length()) // 64)
+
+
+def _check_exact_work(work: int, so_far: bool = False) -> None:
+    if work > MAX_EXACT_WORK:
+        raise ResourceTooLarge(
+            f"the exact comparisons need {'more than ' if so_far else 'about '}{work:,} big-integer operations, "
+            f"more than {MAX_EXACT_WORK:,} (MAX_EXACT_WORK): the reward values or the discount have too many digits "
+            f"for this orbit; use shorter numbers (or fewer --samples)")
+
+
+def _hybrid_signs(W, nA, vint, weight=1):
     """Single-level comparison when exact integers overflow float64: decide in floating point
-    where the gap exceeds a rigorous rounding bound, and recompute the rest exactly.
+    where the gap exceeds a rigorous rounding bound, and recompute the rest exactly (that work
+    is bounded by :data:`MAX_EXACT_WORK` while it runs).
 
     Returns ``f(rows)`` taking arrays of value-type indices.
     """
@@ -637,12 +664,15 @@ def _hybrid_signs(W, nA, vint):
     # |fl(w·v) - w·v| <= (ncols + 2) u sum_j |w_j v_j| <= (ncols + 2) u ncols (u = 2^-53, after
     # normalisation, conversions included), doubled for safety, plus underflow slack
     bound = 2 * (ncols + 2) * 2.0 ** -53 * ncols + 1e-300
+    done = [0]
 
     def evaluate(rows):
         vals = vf[rows]
         d = (vals @ WAf.T).max(axis=1) - (vals @ WBf.T).max(axis=1)
         sign = (d > 0).astype(np.int8) - (d < 0).astype(np.int8)
         close = np.flatnonzero(np.abs(d) <= 2 * bound)
+        done[0] += len(close) * len(W) * ncols * weight
+        _check_exact_work(done[0], so_far=True)
         if len(close):
             ev = vobj[rows[close]]
             eA = [max(r) for r in ev.dot(WAo.T)]
@@ -720,3 +750,4 @@ def orbit_vote(mdp, state, a, b, reward, criterion=None, *, max_visits: int = MA
     optsB = [[lv[l][len(A) + i] for l in range(len(lv))] for i in range(len(B))]
     return orbit_vote_sets(optsA, optsB, reward, criterion=criterion.describe(), names=mdp.states,
                            domain=kwargs.pop("domain", "states"), **kwargs)
+

@@ -17,6 +17,7 @@ polynomials (:data:`MAX_VISIT_TERMS`), the exact solving work for stochastic MDP
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -45,9 +46,9 @@ MAX_VISITS = 20_000
 #: Most polynomial coefficients held by the visit distributions of one state: a lasso through
 #: ``m`` of the ``n`` states holds about ``m (m + 1) / 2 + n`` (a chain of 3,000 states fits).
 MAX_VISIT_TERMS = 5_000_000
-#: Most exact solving work for a stochastic MDP, counted as the cube of the number of states
-#: each distinct policy reaches, summed over the policies (a dense 30-state system is 27,000).
-MAX_STOCHASTIC_WORK = 50_000
+#: Most exact solving work for a stochastic MDP: for each distinct policy, the cube of the number
+#: of states it reaches plus 10 (a fixed cost), summed (a dense 30-state system is 27,010).
+MAX_STOCHASTIC_WORK = 30_000
 #: Most vectors :func:`non_dominated` checks (one linear programme each, over all the others).
 MAX_VECTORS = 2_000
 
@@ -296,14 +297,22 @@ def _policy_keys(mdp: MDP, state: str, max_visits: int):
         if key in keys:
             continue
         keys[key] = (sub, policy)
-        work += len(sub) ** 3
+        work += len(sub) ** 3 + 10
         if work > MAX_STOCHASTIC_WORK:
             raise ResourceTooLarge(
                 f"{mdp.source}: the exact visit distributions from {state!r} need more than {MAX_STOCHASTIC_WORK:,} "
                 f"units of solving work ({len(keys):,} policies so far, the latest reaching {len(sub):,} states; "
-                f"a policy reaching m states costs m^3); this is a fixed bound (MAX_STOCHASTIC_WORK): "
+                f"a policy reaching m states costs m^3 + 10); this is a fixed bound (MAX_STOCHASTIC_WORK): "
                 f"ask about a smaller MDP or state")
     return keys.values()
+
+
+@functools.lru_cache(maxsize=1)
+def _field():
+    """The field Q(γ) of sympy's sparse exact linear algebra."""
+    import sympy
+
+    return sympy.QQ.frac_field(sympy.Symbol("g"))
 
 
 def _solve_policy(mdp: MDP, state: str, sub, policy):
@@ -312,7 +321,7 @@ def _solve_policy(mdp: MDP, state: str, sub, policy):
     import sympy
     from sympy.polys.matrices import DomainMatrix
 
-    field = sympy.QQ.frac_field(sympy.Symbol("g"))
+    field = _field()
     g = field.gens[0]
     pos = {s: i for i, s in enumerate(sub)}
     m = len(sub)
@@ -324,7 +333,8 @@ def _solve_policy(mdp: MDP, state: str, sub, policy):
     rows = {i: {j: v for j, v in r.items() if v} for i, r in rows.items()}
     M = DomainMatrix(rows, (m, m), field)
     rhs = DomainMatrix({0: {0: field.one}}, (m, 1), field)
-    sol = [M.lu_solve(rhs).to_sdm().get(i, {}).get(0, field.zero) for i in range(m)]
+    x = M.lu_solve(rhs).to_sdm()
+    sol = [x.get(i, {}).get(0, field.zero) for i in range(m)]
     den = None
     for e in sol:
         den = e.denom if den is None else den.lcm(e.denom)
