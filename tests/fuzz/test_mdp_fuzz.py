@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench._cli import main
+from workbench.cli._main import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib adds no test folders
 from mdp_cases import command_lines, mdp_cases, write_case  # noqa: E402

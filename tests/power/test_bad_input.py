@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench._cli import main
+from workbench.cli._main import main
 from workbench._errors import EnumerationTooLarge, InvalidMDP, ResourceTooLarge, WorkbenchError
 from workbench.power import (
     Blackwell,
@@ -27,8 +27,8 @@ from workbench.power import (
     star,
     visit_distributions,
 )
-from workbench.power import _visits
-from workbench.power._rules import BestOfK, rule_from_spec
+import workbench.power._visits.visits as _visits
+from workbench.power._orbits.rules import BestOfK, rule_from_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = str(ROOT / "mdps/wait.toml")
@@ -284,9 +284,9 @@ def _loads_long(text):
 def test_counts_beyond_4300_digits_print(capsys):
     import math
 
-    from workbench.power._cli import _long_ints, _print_orbit
-    from workbench.power._orbits import OrbitVote
-    from workbench._cli import print_json
+    from workbench.cli.power import _long_ints, _print_orbit
+    from workbench.power._orbits.votes import OrbitVote
+    from workbench.cli._main import print_json
 
     size = math.factorial(2001)
     vote = OrbitVote(size // 3, size - size // 3, 0, size, "average")
@@ -363,7 +363,7 @@ def test_large_bestof_stays_finite():
 
 
 def test_exact_big_integer_work_is_bounded(capsys, monkeypatch):
-    from workbench.power import _orbits
+    import workbench.power._orbits.votes as _orbits
 
     opttsp = str(ROOT / "mdps/opttsp_figure1.toml")
     huge = "1e999,1e998,-1e999,1/3e-999,5,6,7,8,9,10,11"
