@@ -26,9 +26,9 @@ import time
 
 import numpy as np
 
-from workbench.rs._hetero.geometry import geometry_by_name
-from workbench.rs._hetero.model import EnvironmentSequence, HeteroConfig, hetero_system, simulate_hetero
-from workbench.rs._hetero.kernels import Dense32, Dense64, SparseCutoff
+from workbench.rs import geometry_by_name
+from workbench.rs import EnvironmentSequence, HeteroConfig, hetero_system, simulate_hetero
+from workbench.rs import Dense32, Dense64, SparseCutoff
 
 
 def copy_bandwidth(nbytes: int = 512 * 2**20, repeats: int = 5) -> float:
@@ -92,7 +92,7 @@ def main(argv=None):
     print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
 
     if args.figure_sweep:
-        from workbench.rs._sweep.sweep import ProcessExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
+        from workbench.rs import ProcessExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
 
         spec = SweepSpec(("gaussian4d", "longtail4d", "gaussian100d"), priors=(0.1, 0.03, 0.01, 0.003, 0.001),
                          seeds=tuple(range(5)), n_max=8192)

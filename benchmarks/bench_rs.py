@@ -21,8 +21,8 @@ import time
 import numpy as np
 
 from workbench.rs import DormandPrince, HomogeneousConfig, reduced_system, simulate
-from workbench.rs._homogeneous.critical import critical_diversity
-from workbench.rs._homogeneous.reference import reference_outcome
+from workbench.rs import critical_diversity
+from workbench.rs import reference_outcome
 
 
 def random_configs(n, seed=0):

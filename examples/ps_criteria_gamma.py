@@ -10,7 +10,7 @@ import argparse
 from fractions import Fraction
 from pathlib import Path
 
-from workbench.claims.power.claims import load_named, plot_weak_fraction_vs_gamma
+from workbench.power import plot_weak_fraction_vs_gamma, shipped_mdp
 
 
 def main(argv=None):
@@ -23,7 +23,7 @@ def main(argv=None):
     gammas = [Fraction(k, steps) for k in range(steps)] + [Fraction(99, 100)]
     reward = [Fraction(x) for x in args.reward.split(",")]
     path = Path(args.out) / "ps_weak_fraction_vs_gamma.png"
-    plot_weak_fraction_vs_gamma(load_named("wait"), "start", ["candy"], ["wait"], reward, path, gammas=gammas,
+    plot_weak_fraction_vs_gamma(shipped_mdp("wait"), "start", ["candy"], ["wait"], reward, path, gammas=gammas,
                                 bound=Fraction(2, 3))
     return [path]
 

@@ -9,7 +9,7 @@ average reward, spec §2) is a dashed arc in its own colour.
 import argparse
 from pathlib import Path
 
-from workbench.claims.power.claims import load_named, plot_involutions
+from workbench.power import plot_involutions, shipped_mdp
 
 CASES = [("wait", "start", ["candy"], ["wait"]),
          ("opttsp_figure1", "start", ["shutdown"], ["left", "right"]),
@@ -24,7 +24,7 @@ def main(argv=None):
     out = Path(args.out)
     written = []
     for name, state, a, b in CASES[:1] if args.tiny else CASES:
-        written.append(plot_involutions(load_named(name), state, a, b, out / f"ps_involutions_{name}.png"))
+        written.append(plot_involutions(shipped_mdp(name), state, a, b, out / f"ps_involutions_{name}.png"))
     return written
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from workbench.power import copies_at, orbit_vote
-from workbench.claims.power.claims import load_named, plot_orbit_bars
+from workbench.power import plot_orbit_bars, shipped_mdp
 
 
 def main(argv=None):
@@ -26,7 +26,7 @@ def main(argv=None):
                   ("opttsp_figure1", ["shutdown"], ["left", "right"], [[0] * 8 + [1, 2, 3], [0] * 9 + [1, 1]], None)]
     rows = []
     for name, a, b, rewards, conj in cases:
-        m = load_named(name)
+        m = shipped_mdp(name)
         cert = copies_at(m, "start", a, b)
         for r in rewards:
             v = orbit_vote(m, "start", a, b, r)

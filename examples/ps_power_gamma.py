@@ -10,7 +10,7 @@ import argparse
 from fractions import Fraction
 from pathlib import Path
 
-from workbench.claims.power.claims import load_named, plot_power_vs_gamma
+from workbench.power import plot_power_vs_gamma, shipped_mdp
 
 
 def main(argv=None):
@@ -23,7 +23,7 @@ def main(argv=None):
     samples = 2_000 if args.tiny else args.samples
     gammas = [Fraction(k, steps) for k in range(steps + 1)]
     path = Path(args.out) / "ps_power_vs_gamma.png"
-    plot_power_vs_gamma(load_named("opttsp_figure1"), ["shutdown", "left", "right", "start"], path,
+    plot_power_vs_gamma(shipped_mdp("opttsp_figure1"), ["shutdown", "left", "right", "start"], path,
                         gammas=gammas, samples=samples)
     return [path]
 

@@ -13,7 +13,7 @@ The full-size run keeps its records in OUT/rs_hetero_store and resumes if interr
 import argparse
 from pathlib import Path
 
-from workbench.rs._sweep.sweep import ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
+from workbench.rs import ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
 
 GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
 PRIORS = (0.1, 0.03, 0.01, 0.003, 0.001)

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from workbench.rs import HomogeneousConfig
-from workbench.rs._plotting.figures import plot_phase_diagram
+from workbench.rs import plot_phase_diagram
 
 
 def main(argv=None):

@@ -7,8 +7,8 @@ import argparse
 from pathlib import Path
 
 from workbench.rs import HomogeneousConfig, ReplicatorFlow
-from workbench.rs._homogeneous.critical import critical_diversity, fit_scaling
-from workbench.rs._plotting.figures import plot_scaling
+from workbench.rs import critical_diversity, fit_scaling
+from workbench.rs import plot_scaling
 
 PRIORS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
 

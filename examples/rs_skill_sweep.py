@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.rs import HomogeneousConfig
-from workbench.rs._plotting.figures import plot_skill_sweep
+from workbench.rs import plot_skill_sweep
 
 
 def main(argv=None):

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from workbench.rs import HomogeneousConfig
-from workbench.rs._plotting.figures import plot_trajectory
+from workbench.rs import plot_trajectory
 
 SKILL_GAP = HomogeneousConfig(p0=0.1, x0=1.0, y0=-1.0, alpha=(1.0, 1.0, 0.3))
 LEARNABILITY_GAP = HomogeneousConfig(p0=0.1, x0=-2.0, y0=-2.0, alpha=(1.0, 100.0, 1.0))

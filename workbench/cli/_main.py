@@ -8,6 +8,7 @@ line and gives exit code 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -67,6 +68,8 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # An application picks its matplotlib backend; the library never does.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     parser = build_parser()
     try:
         try:

@@ -170,7 +170,8 @@ def sweep_spec_from_args(args):
 def run_sweep_command(args) -> int:
     from workbench.cli._main import print_json
     from workbench._io import atomic_write_json
-    from workbench.rs._sweep.sweep import SweepStore, executor_from_options, plot_sweep, run_sweep
+    from workbench.rs._plotting.sweep import plot_sweep
+    from workbench.rs._sweep.sweep import SweepStore, executor_from_options, run_sweep
 
     # Every flag and output path is checked before the sweep starts (or connects anywhere).
     spec = sweep_spec_from_args(args)

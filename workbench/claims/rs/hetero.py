@@ -23,7 +23,8 @@ import os
 from workbench.claims._registry import CheckContext, Evidence, Status
 from workbench.rs._hetero.model import HeteroConfig, simulate_hetero
 from workbench.rs._simulate.simulate import REWARD_SEEKING
-from workbench.rs._sweep.sweep import ProcessExecutor, SerialExecutor, SweepSpec, plot_sweep, run_sweep
+from workbench.rs._plotting.sweep import plot_sweep
+from workbench.rs._sweep.sweep import ProcessExecutor, SerialExecutor, SweepSpec, run_sweep
 
 RS7_SPEC = SweepSpec(geometries=("gaussian4d", "longtail4d", "gaussian100d"), priors=(0.1, 0.05, 0.02),
                      seeds=(0, 1, 2), n_max=512, config=HeteroConfig())
