@@ -221,7 +221,7 @@ def test_summary_is_written_before_the_figure(tmp_path, capsys, monkeypatch):
 
 
 def test_interrupted_sweep_says_what_it_kept_and_resumes(tmp_path, capsys, monkeypatch):
-    import workbench.rs._plotting.sweep as sweep
+    import workbench.rs._sweep.sweep as sweep
 
     real, calls = sweep.run_task, []
 
@@ -243,7 +243,7 @@ def test_interrupted_sweep_says_what_it_kept_and_resumes(tmp_path, capsys, monke
 
 
 def test_interrupt_before_the_store_exists_claims_nothing(tmp_path, capsys, monkeypatch):
-    import workbench.rs._plotting.sweep as sweep
+    import workbench.rs._sweep.sweep as sweep
 
     def interrupt(task):
         raise KeyboardInterrupt
