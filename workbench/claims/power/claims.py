@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.claims._registry import CheckContext, Evidence, Status, claim
-from workbench._errors import WorkbenchError
+from workbench._errors import EnumerationTooLarge, WorkbenchError
 from workbench.power._orbits.copies import copies_at, find_copies
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
 from workbench.power._orbits.domains import featurized_orbit_vote, state_action_mdp
@@ -101,8 +101,8 @@ def votes_over(mdp, state, a, b, rewards, criterion=None, *, limit=300_000, **kw
     for r in rewards:
         try:
             out.append((r, orbit_vote(mdp, state, a, b, r, criterion, limit=limit, **kwargs)))
-        except WorkbenchError as exc:
-            if "above the limit" not in str(exc):
+        except EnumerationTooLarge as exc:
+            if exc.parameter != "limit":  # only orbits over the exact-count limit are skipped
                 raise
             skipped += 1
     return out, skipped

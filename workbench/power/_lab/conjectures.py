@@ -61,7 +61,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from workbench._errors import WorkbenchError
+from workbench._errors import EnumerationTooLarge, WorkbenchError
 from workbench.power._orbits.copies import find_copies, copies_at
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
 from workbench.power._mdp.mdp import MDP, dumps_mdp
@@ -533,8 +533,8 @@ class _Runner:
                     raise _Out
                 try:
                     v = orbit_vote(mdp, state, list(a), list(b), r, crit, limit=_VOTE_LIMIT)
-                except WorkbenchError as exc:
-                    if "above the limit" not in str(exc):
+                except EnumerationTooLarge as exc:
+                    if exc.parameter != "limit":  # only orbits over the exact-count limit are skipped
                         raise
                     res.skipped_over_limit += 1
                     continue

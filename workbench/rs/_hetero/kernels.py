@@ -197,32 +197,24 @@ class Dense64(KernelBackend):
     """Dense float64 kernel matrices (the reference back-end)."""
 
     name = "dense"
+    dtype = np.float64
 
     def memory_estimate(self, n_envs, length_scales):
         return _dense_bytes(self, n_envs, length_scales)
 
     def _build_one(self, points, length_scale, memory_limit=None):
-        m = gaussian_kernel_dense(points, length_scale, np.float64)
+        m = gaussian_kernel_dense(points, length_scale, self.dtype)
         n = m.shape[0]
-        return DenseTransfer(m), {"storage": "dense", "dtype": "float64", "nnz": n * n, "density": 1.0,
+        return DenseTransfer(m), {"storage": "dense", "dtype": np.dtype(self.dtype).name, "nnz": n * n, "density": 1.0,
                                   "bytes": int(m.nbytes), "truncation_error": 0.0}
 
 
 @dataclass(frozen=True)
-class Dense32(KernelBackend):
+class Dense32(Dense64):
     """Dense float32 kernel matrices: half the bytes per step, ~1e-7 relative rounding per product."""
 
     name = "dense32"
     dtype = np.float32
-
-    def memory_estimate(self, n_envs, length_scales):
-        return _dense_bytes(self, n_envs, length_scales)
-
-    def _build_one(self, points, length_scale, memory_limit=None):
-        m = gaussian_kernel_dense(points, length_scale, np.float32)
-        n = m.shape[0]
-        return DenseTransfer(m), {"storage": "dense", "dtype": "float32", "nnz": n * n, "density": 1.0,
-                                  "bytes": int(m.nbytes), "truncation_error": 0.0}
 
     def describe(self):
         return {"kernel": self.name, "rtol_floor": FLOAT32_RTOL_FLOOR}
