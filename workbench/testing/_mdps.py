@@ -184,8 +184,8 @@ def first_action_splits(draw, mdp: MDP, state: str, *, cover: bool = True):
         a = [acts[0]]
         b = [x for x in b if x != acts[0]]
     if not b:
-        b = [next(x for x in reversed(acts) if x not in a)]
-        a = [x for x in a if x not in b]
+        rest = [x for x in acts if x not in a]  # actions in neither set
+        b, a = ([rest[-1]], a) if rest else ([a[-1]], a[:-1])
     return tuple(a), tuple(b)
 
 
