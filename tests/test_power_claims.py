@@ -32,6 +32,7 @@ from workbench.power import (
     terminal_choice,
 )
 from workbench.power._orbits.rules import UniformQuantiliser
+from workbench.testing import choices, deterministic_mdps, permutations
 from workbench.claims.power.claims import (
     generic_rewards,
     shipped_mdp,
@@ -120,19 +121,9 @@ def test_lab_claim_evidence_is_reproducible():
 
 # --- property tests ------------------------------------------------------------------------------
 
-def _random_mdp(seed, n):
-    m = random_deterministic(n, seed=seed, max_out=3, p_self=0.6)
-    return m if len(m.actions("s0")) >= 2 else None
-
-
-@given(seed=st.integers(0, 5_000), n=st.integers(4, 7), data=st.data())
-def test_property_certified_copies_imply_the_bound(seed, n, data):
-    m = _random_mdp(seed, n)
-    if m is None:
-        return
-    acts = m.actions("s0")
-    k = data.draw(st.integers(1, len(acts) - 1))
-    a, b = list(acts[:k]), list(acts[k:])
+@given(choice=choices(deterministic_mdps(min_states=4, max_states=7, min_root_actions=2)), data=st.data())
+def test_property_certified_copies_imply_the_bound(choice, data):
+    m, a, b, n = choice.mdp, list(choice.a), list(choice.b), choice.mdp.n_states
     crit = data.draw(st.sampled_from([Average(), Blackwell(), Discounted(Fraction(1, 3))]))
     cert = copies_at(m, "s0", a, b, crit)
     r = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
@@ -149,14 +140,11 @@ def _relabel(m, perm):
     return MDP.from_successors(succ), name
 
 
-@given(seed=st.integers(0, 5_000), data=st.data())
-def test_property_orbit_votes_invariant_under_relabelling(seed, data):
-    m = _random_mdp(seed, 6)
-    if m is None:
-        return
+@given(m=deterministic_mdps(min_states=6, max_states=6, min_root_actions=2), data=st.data())
+def test_property_orbit_votes_invariant_under_relabelling(m, data):
     acts = m.actions("s0")
     r = data.draw(st.lists(st.integers(0, 3), min_size=6, max_size=6))
-    perm = data.draw(st.permutations(range(6)))
+    perm = data.draw(permutations(6))
     crit = data.draw(st.sampled_from([Average(), Blackwell(), Discounted(Fraction(1, 2))]))
     v = orbit_vote(m, "s0", [acts[0]], list(acts[1:]), r, crit)
     m2, name = _relabel(m, perm)
@@ -195,15 +183,11 @@ def test_property_adding_options_never_lowers_power(seed, extra, gamma):
 
 
 @settings(max_examples=25)
-@given(seed=st.integers(0, 5_000), data=st.data())
-def test_property_exact_votes_agree_with_brute_force(seed, data):
+@given(choice=choices(deterministic_mdps(min_states=5, max_states=5, min_root_actions=2)), data=st.data())
+def test_property_exact_votes_agree_with_brute_force(choice, data):
     """The engine's orbit votes (reduced orbits) vs a brute force over every permutation of the
     reward, with exact rational values (a float comparison cannot separate every near-tie)."""
-    m = _random_mdp(seed, 5)
-    if m is None:
-        return
-    acts = m.actions("s0")
-    a, b = [acts[0]], list(acts[1:])
+    m, a, b = choice.mdp, list(choice.a), list(choice.b)
     r = data.draw(st.lists(st.integers(0, 4), min_size=5, max_size=5))
     g = data.draw(st.sampled_from([None, Fraction(1, 2), Fraction(9, 10)]))
     crit = Average() if g is None else Discounted(g)

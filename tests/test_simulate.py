@@ -1,20 +1,15 @@
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from workbench.rs._homogeneous.reference import reference_outcome
+from workbench.testing import homogeneous_configs
 from workbench import WorkbenchError
 from workbench.rs import (DormandPrince, Euler, HomogeneousConfig, Horizon, RewardSeekingSystem, Saturation,
                           reduced_system, simulate)
 
-configs = st.builds(
-    HomogeneousConfig,
-    p0=st.floats(1e-4, 0.9),
-    x0=st.floats(-3, 3),
-    y0=st.floats(-3, 3),
-    alpha=st.tuples(st.floats(0.1, 10), st.floats(0.1, 10), st.floats(0.1, 10)),
-)
+# p0 in (1e-4, 0.9), logits in (-3, 3), each alpha in (0.1, 10)
+configs = homogeneous_configs()
 
 
 @pytest.mark.parametrize("cfg", [
