@@ -26,6 +26,7 @@ from workbench.power import (
     terminal_choice,
 )
 from workbench.power._orbits.votes import _block_counts, _count_arrangements
+from workbench.testing import deterministic_mdps, permutations
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = load_mdp(ROOT / "mdps/wait.toml")
@@ -226,14 +227,11 @@ def relabel(m, perm):
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 10_000), data=st.data())
-def test_property_relabel_invariance_and_counts_sum(seed, data):
-    m = random_deterministic(6, seed=seed, max_out=3)
+@given(m=deterministic_mdps(min_states=6, max_states=6, min_root_actions=2), data=st.data())
+def test_property_relabel_invariance_and_counts_sum(m, data):
     acts = m.actions("s0")
-    if len(acts) < 2:
-        return
     r = data.draw(st.lists(st.integers(0, 3), min_size=6, max_size=6))
-    perm = data.draw(st.permutations(range(6)))
+    perm = data.draw(permutations(6))
     crit = data.draw(st.sampled_from([Average(), Blackwell(), Discounted(Fraction(2, 3))]))
     v = orbit_vote(m, "s0", [acts[0]], list(acts[1:]), r, crit)
     assert v.total == v.orbit_size == orbit_size(r)
@@ -246,12 +244,9 @@ def test_property_relabel_invariance_and_counts_sum(seed, data):
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), data=st.data())
-def test_property_certified_copies_bound_every_orbit(seed, data):
-    m = random_deterministic(7, seed=seed, max_out=3, p_self=0.6)
+@given(m=deterministic_mdps(min_states=7, max_states=7, min_root_actions=2), data=st.data())
+def test_property_certified_copies_bound_every_orbit(m, data):
     acts = m.actions("s0")
-    if len(acts) < 2:
-        return
     a, b = [acts[0]], list(acts[1:])
     cert = copies_at(m, "s0", a, b)
     if cert.n == 0:
