@@ -131,9 +131,9 @@ def _bound_example(context, mdp, state, a, b, rewards, n_expected, bound, fig_pr
     rows = [{"label": f"worst orbit {_rs(worst_r)[:8]}{'...' if len(worst_r) > 8 else ''}", "vote": worst, "bound": cert.bound}]
     for r, v in list(extra_rows)[:3]:
         rows.append({"label": f"{label} {_rs(r)[:6]}...", "vote": v, "bound": cert.bound})
-    figs = context.figure(f"{fig_prefix}_involutions.png", lambda p: plot_involutions(mdp, state, a, b, p, cert=cert))
+    figs = context.figure(f"{fig_prefix}_involutions.png", lambda: plot_involutions(mdp, state, a, b, cert=cert))
     figs += context.figure(f"{fig_prefix}_orbit_bars.png",
-                    lambda p: plot_orbit_bars(rows, p, title=f"{mdp.name}: A = {a} vs B = {b} ({AVERAGE[:14]})"))
+                    lambda: plot_orbit_bars(rows, title=f"{mdp.name}: A = {a} vs B = {b} ({AVERAGE[:14]})"))
     details = {"criterion": AVERAGE, "counted_over": COUNTED, "state": state, "A": list(a), "B": list(b),
                "copies": _cert_json(cert), "claimed_bound": _fs(bound), "orbits_checked": len(votes),
                "orbits_skipped_over_limit": skipped, "enumeration_limit": limit,
@@ -297,12 +297,12 @@ def check_ps4(context: CheckContext) -> Evidence:
     ok = (cert.n == 25 and distinct.weak_fraction_b == Fraction(51, 53) and agree
           and all(Fraction(row["weak_fraction_b"]) >= Fraction(51, 53) for row in rows))
     bw = orbit_vote(m, "start", ["die"], ["live"], [0] * 54 + [1, 1], Blackwell())
-    figs = context.figure("ps4_live51_die2_bars.png", lambda p: plot_orbit_bars(
+    figs = context.figure("ps4_live51_die2_bars.png", lambda: plot_orbit_bars(
         [{"label": "distinct rewards 0..55", "vote": distinct, "bound": cert.bound, "conjecture": Fraction(51, 53)},
          {"label": "two 1s on zeros", "vote": orbit_vote(m, "start", ["die"], ["live"], [0] * 54 + [1, 1]),
           "bound": cert.bound, "conjecture": Fraction(51, 53)},
          {"label": "two 1s, Blackwell", "vote": bw, "bound": cert.bound, "conjecture": Fraction(51, 53)}],
-        p, title="live51_die2: proven 25/26 (dashed) vs fractional 51/53 (dotted)", xmin=0.9))
+        title="live51_die2: proven 25/26 (dashed) vs fractional 51/53 (dotted)", xmin=0.9))
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
         f"Certified n = {cert.n} disjoint copies of {{d0, d1}} in the 51 living terminals => proven bound 25/26 = 0.9615. Exact "
@@ -360,7 +360,7 @@ def check_ps5(context: CheckContext) -> Evidence:
             all_ok &= (dv.weak_fraction_b == Fraction(n, n + mm) and worst == Fraction(n, n + mm)
                        and cert.n == floor_n and Fraction(cert.n, cert.n + 1) <= Fraction(n, n + mm))
             table.append(row)
-    figs = context.figure("ps5_fractional_family.png", lambda p: plot_fractional_family(table, p))
+    figs = context.figure("ps5_fractional_family.png", lambda: plot_fractional_family(table))
     gap = max(table, key=lambda r: Fraction(r["conjectured"]) - Fraction(r["proven_bound"]))
     return Evidence(
         Status.VERIFIED if all_ok else Status.FAILED,
@@ -514,15 +514,15 @@ def check_ps8(context: CheckContext) -> Evidence:
     vd_copies = copies_at(w, "start", ["candy"], ["wait"], Blackwell())
     ok = (bw_t.weak_fraction_b < Fraction(2, 3) <= avg_t.weak_fraction_b and below
           and small7.b_strict > small7.a_strict and avg7.weak_fraction_a == Fraction(3, 5))
-    figs = context.figure("ps8_criteria_bars.png", lambda p: plot_orbit_bars(
+    figs = context.figure("ps8_criteria_bars.png", lambda: plot_orbit_bars(
         [{"label": "tied (0,0,1,1,0): average", "vote": avg_t, "bound": Fraction(2, 3)},
          {"label": "tied (0,0,1,1,0): Blackwell", "vote": bw_t, "bound": Fraction(2, 3)},
          {"label": "1..5: discounted 1/2", "vote": disc[10], "bound": Fraction(2, 3)},
          {"label": "1..5: discounted 1/10", "vote": disc[2], "bound": Fraction(2, 3)},
          {"label": "1..5: discounted 99/100", "vote": disc[-1], "bound": Fraction(2, 3)}],
-        p, title="wait: the same orbits under three criteria (bound 2/3 is for average reward)"))
-    figs += context.figure("ps8_weak_fraction_vs_gamma.png", lambda p: plot_weak_fraction_vs_gamma(
-        w, "start", ["candy"], ["wait"], distinct, p, gammas=gammas, bound=Fraction(2, 3),
+        title="wait: the same orbits under three criteria (bound 2/3 is for average reward)"))
+    figs += context.figure("ps8_weak_fraction_vs_gamma.png", lambda: plot_weak_fraction_vs_gamma(
+        w, "start", ["candy"], ["wait"], distinct, gammas=gammas, bound=Fraction(2, 3),
         title="wait, reward (1,2,3,4,5): weak fraction for Wait! vs gamma"))
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
@@ -581,8 +581,8 @@ def check_ps9(context: CheckContext) -> Evidence:
                    "measure, which is how the literal statement fails.")}
     if res.counterexample is not None:
         cx = res.counterexample
-        figs = context.figure("ps9_strict_counterexample.png", lambda q: plot_counterexample(
-            cx, q, title="strict law: A and B share RSDs, so ties have positive measure"))
+        figs = context.figure("ps9_strict_counterexample.png", lambda: plot_counterexample(
+            cx, title="strict law: A and B share RSDs, so ties have positive measure"))
         return Evidence(
             Status.REFUTED,
             f"Literal reading refuted: {cx['summary']} (reproduce: {cx['command']}; {_lab_terms(res)}); A and B share "
@@ -652,7 +652,7 @@ def check_ps10(context: CheckContext) -> Evidence:
     ok &= sub_ok
     wr, wv = _worst(votes)
     figs = context.figure("ps10_substituted_involutions.png",
-                   lambda p: plot_involutions(ws, "start", ["candy"], ["wait"], p, cert=cs,
+                   lambda: plot_involutions(ws, "start", ["candy"], ["wait"], cert=cs,
                                               title="wait with every terminal replaced by (vertex + 2-cycle): still 2 copies"))
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
@@ -746,16 +746,10 @@ def check_ps13(context: CheckContext) -> Evidence:
     gammas = [Fraction(k, 10) for k in range(11)]
     samples = 20_000
     cp = copies_at(m, "start", ["left"], ["right"])
-    data = {}
-
-    def compute(path=None):
-        if path is not None:
-            return plot_power_vs_gamma(m, ["shutdown", "left", "right", "start"], path, gammas=gammas, samples=samples)
-        return {s: [power(m, s, g, samples=samples) for g in gammas] for s in ["shutdown", "left", "right", "start"]}
-
-    holder = {}
-    figs = context.figure("ps13_power_vs_gamma.png", lambda p: holder.setdefault("d", compute(p)))
-    data = holder.get("d") or compute()
+    states = ["shutdown", "left", "right", "start"]
+    data = {s: [power(m, s, g, samples=samples) for g in gammas] for s in states}
+    figs = context.figure("ps13_power_vs_gamma.png", lambda: plot_power_vs_gamma(m, states, gammas=gammas, samples=samples,
+                                                                                estimates=data))
     rows, ok = [], True
     for i, g in enumerate(gammas):
         sh, le, ri = data["shutdown"][i], data["left"][i], data["right"][i]
@@ -852,20 +846,20 @@ def check_ps16(context: CheckContext) -> Evidence:
         return Evidence(Status.OPEN, f"No counterexample in {res.cases_checked} cases of families {'; '.join(res.families)} "
                         f"({_lab_terms(res)}).", "search", details)
     cx = res.counterexample
-    figs = ()
-    path = context.figure_path("ps16_overlap_counterexample.png")
-    if path is not None:
+
+    def draw_orbit():
         from workbench.power._mdp.mdp import loads_mdp
 
         m = loads_mdp(cx["mdp"])
         v = orbit_vote(m, cx["state"], cx["a"], cx["b"], [Fraction(x) for x in cx["reward"]])
         proven = copies_at(m, cx["state"], cx["a"], cx["b"]).bound
-        plot_orbit_bars([{"label": "counterexample orbit", "vote": v, "bound": proven,
-                          "conjecture": Fraction(cx["bound"])}], path,
-                        title="fractional law with overlapping things: the orbit falls below n/(n+m) (dotted)")
-        figs = ("figures/ps16_overlap_counterexample.png",)
-        figs += context.figure("ps16_counterexample_mdp.png", lambda q: plot_counterexample(
-            cx, q, title="fractional law with overlapping things: the certified copies of X (dashed) overlap"))
+        return plot_orbit_bars([{"label": "counterexample orbit", "vote": v, "bound": proven,
+                                 "conjecture": Fraction(cx["bound"])}],
+                               title="fractional law with overlapping things: the orbit falls below n/(n+m) (dotted)")
+
+    figs = context.figure("ps16_overlap_counterexample.png", draw_orbit)
+    figs += context.figure("ps16_counterexample_mdp.png", lambda: plot_counterexample(
+        cx, title="fractional law with overlapping things: the certified copies of X (dashed) overlap"))
     return Evidence(
         Status.REFUTED,
         f"Refuted after {res.cases_checked} cases: {cx['summary']}. The B copies of X all share one state with A, which "
