@@ -153,11 +153,20 @@ class CheckContext:
         path = self.figure_path(name)
         if path is None:
             return ()
+        import matplotlib.pyplot as plt
+
         from workbench._axes import figure_of
         from workbench._io import save_figure
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        save_figure(figure_of(draw()), path)  # atomic; closes the figure
+        before = set(plt.get_fignums())
+        try:
+            fig = figure_of(draw())
+        except BaseException:  # close what the failed drawing opened, then report it
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+        save_figure(fig, path)  # atomic; closes the figure
         return (f"figures/{name}",)
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
