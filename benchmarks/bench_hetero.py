@@ -104,7 +104,13 @@ def main(argv=None):
               f"{time.perf_counter() - t0:.0f} s wall on {args.workers} processes; summed task time {run['task_seconds']:.0f} s")
         for g_, v in res.summary["slopes"].items():
             print(f"  {g_}: slope {v.get('slope')} CI {v.get('ci')}")
-        print(f"  figure: {plot_sweep(res.summary, f'{args.figure_sweep}/rs_hetero_slopes.png')}")
+        import matplotlib.pyplot as plt
+
+        fig_path = f"{args.figure_sweep}/rs_hetero_slopes.png"
+        ax = plot_sweep(res.summary)
+        ax.figure.savefig(fig_path, dpi=110, bbox_inches="tight")
+        plt.close(ax.figure)
+        print(f"  figure: {fig_path}")
         print(f"peak RSS of worker processes: {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
 
 

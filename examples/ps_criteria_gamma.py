@@ -10,7 +10,16 @@ import argparse
 from fractions import Fraction
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from workbench.power import plot_weak_fraction_vs_gamma, shipped_mdp
+
+
+def save(ax, path):
+    """Write the figure of ``ax`` to ``path`` (the format from the suffix) and close it."""
+    ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path
 
 
 def main(argv=None):
@@ -22,10 +31,9 @@ def main(argv=None):
     steps = 5 if args.tiny else 20
     gammas = [Fraction(k, steps) for k in range(steps)] + [Fraction(99, 100)]
     reward = [Fraction(x) for x in args.reward.split(",")]
-    path = Path(args.out) / "ps_weak_fraction_vs_gamma.png"
-    plot_weak_fraction_vs_gamma(shipped_mdp("wait"), "start", ["candy"], ["wait"], reward, path, gammas=gammas,
-                                bound=Fraction(2, 3))
-    return [path]
+    ax = plot_weak_fraction_vs_gamma(shipped_mdp("wait"), "start", ["candy"], ["wait"], reward, gammas=gammas,
+                                     bound=Fraction(2, 3))
+    return [save(ax, Path(args.out) / "ps_weak_fraction_vs_gamma.png")]
 
 
 if __name__ == "__main__":

@@ -9,11 +9,20 @@ average reward, spec §2) is a dashed arc in its own colour.
 import argparse
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from workbench.power import plot_involutions, shipped_mdp
 
 CASES = [("wait", "start", ["candy"], ["wait"]),
          ("opttsp_figure1", "start", ["shutdown"], ["left", "right"]),
          ("three_copies", "start", ["a"], ["b"])]
+
+
+def save(ax, path):
+    """Write the figure of ``ax`` to ``path`` (the format from the suffix) and close it."""
+    ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path
 
 
 def main(argv=None):
@@ -24,7 +33,7 @@ def main(argv=None):
     out = Path(args.out)
     written = []
     for name, state, a, b in CASES[:1] if args.tiny else CASES:
-        written.append(plot_involutions(shipped_mdp(name), state, a, b, out / f"ps_involutions_{name}.png"))
+        written.append(save(plot_involutions(shipped_mdp(name), state, a, b), out / f"ps_involutions_{name}.png"))
     return written
 
 

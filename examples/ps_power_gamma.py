@@ -10,7 +10,16 @@ import argparse
 from fractions import Fraction
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from workbench.power import plot_power_vs_gamma, shipped_mdp
+
+
+def save(ax, path):
+    """Write the figure of ``ax`` to ``path`` (the format from the suffix) and close it."""
+    ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path
 
 
 def main(argv=None):
@@ -22,10 +31,9 @@ def main(argv=None):
     steps = 4 if args.tiny else 10
     samples = 2_000 if args.tiny else args.samples
     gammas = [Fraction(k, steps) for k in range(steps + 1)]
-    path = Path(args.out) / "ps_power_vs_gamma.png"
-    plot_power_vs_gamma(shipped_mdp("opttsp_figure1"), ["shutdown", "left", "right", "start"], path,
-                        gammas=gammas, samples=samples)
-    return [path]
+    ax = plot_power_vs_gamma(shipped_mdp("opttsp_figure1"), ["shutdown", "left", "right", "start"],
+                             gammas=gammas, samples=samples)
+    return [save(ax, Path(args.out) / "ps_power_vs_gamma.png")]
 
 
 if __name__ == "__main__":

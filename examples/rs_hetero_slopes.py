@@ -13,10 +13,19 @@ The full-size run keeps its records in OUT/rs_hetero_store and resumes if interr
 import argparse
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from workbench.rs import ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
 
 GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
 PRIORS = (0.1, 0.03, 0.01, 0.003, 0.001)
+
+
+def save(ax, path):
+    """Write the figure of ``ax`` to ``path`` (the format from the suffix) and close it."""
+    ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path
 
 
 def main(argv=None):
@@ -41,7 +50,7 @@ def main(argv=None):
         ci = v.get("ci")
         print(f"{g}: calibrated scale {s['calibration'][g]['scale']:.6g}; slope "
               + ("n/a" if v.get("slope") is None else f"{v['slope']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")))
-    return [plot_sweep(s, out / "rs_hetero_slopes.png")]
+    return [save(plot_sweep(s), out / "rs_hetero_slopes.png")]
 
 
 if __name__ == "__main__":

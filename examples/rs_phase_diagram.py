@@ -6,8 +6,17 @@
 import argparse
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from workbench.rs import HomogeneousConfig
 from workbench.rs import plot_phase_diagram
+
+
+def save(ax, path):
+    """Write the figure of ``ax`` to ``path`` (the format from the suffix) and close it."""
+    ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path
 
 
 def main(argv=None):
@@ -18,7 +27,7 @@ def main(argv=None):
     ap.add_argument("--tiny", action="store_true")
     args = ap.parse_args(argv)
     size = 6 if args.tiny else args.size
-    return [plot_phase_diagram(HomogeneousConfig(p0=args.p0), Path(args.out) / "rs_phase_diagram.png", size=size)]
+    return [save(plot_phase_diagram(HomogeneousConfig(p0=args.p0), size=size), Path(args.out) / "rs_phase_diagram.png")]
 
 
 if __name__ == "__main__":

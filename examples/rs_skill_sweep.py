@@ -6,10 +6,18 @@
 import argparse
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from workbench.rs import HomogeneousConfig
 from workbench.rs import plot_skill_sweep
+
+
+def save(ax, path):
+    """Write the figure of ``ax`` to ``path`` (the format from the suffix) and close it."""
+    ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path
 
 
 def main(argv=None):
@@ -21,7 +29,7 @@ def main(argv=None):
     size = 5 if args.tiny else args.size
     grid = np.linspace(-4, 4, size)
     cfg = HomogeneousConfig(p0=0.1, alpha=(1.0, 1.0, 0.3))
-    return [plot_skill_sweep(cfg, Path(args.out) / "rs_skill_sweep.png", grid, grid)]
+    return [save(plot_skill_sweep(cfg, grid, grid), Path(args.out) / "rs_skill_sweep.png")]
 
 
 if __name__ == "__main__":

@@ -6,12 +6,21 @@
 import argparse
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from workbench.rs import HomogeneousConfig
 from workbench.rs import plot_trajectory
 
 SKILL_GAP = HomogeneousConfig(p0=0.1, x0=1.0, y0=-1.0, alpha=(1.0, 1.0, 0.3))
 LEARNABILITY_GAP = HomogeneousConfig(p0=0.1, x0=-2.0, y0=-2.0, alpha=(1.0, 100.0, 1.0))
 CANONICAL_N200 = HomogeneousConfig(p0=0.01, n=200.0)
+
+
+def save(ax, path):
+    """Write the figure of ``ax`` to ``path`` (the format from the suffix) and close it."""
+    ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path
 
 
 def main(argv=None):
@@ -23,7 +32,7 @@ def main(argv=None):
     cases = {"skill_gap": SKILL_GAP, "learnability_gap": LEARNABILITY_GAP, "canonical_n200": CANONICAL_N200}
     if args.tiny:
         cases = {"skill_gap": SKILL_GAP}
-    return [plot_trajectory(cfg, out / f"rs_trajectory_{name}.png") for name, cfg in cases.items()]
+    return [save(plot_trajectory(cfg), out / f"rs_trajectory_{name}.png") for name, cfg in cases.items()]
 
 
 if __name__ == "__main__":

@@ -29,17 +29,14 @@ from workbench.power import (
     power,
     power_vectors,
     random_deterministic,
+    shipped_mdp,
     terminal_choice,
 )
 from workbench.power._orbits.rules import UniformQuantiliser
 from workbench.testing import choices, deterministic_mdps, permutations
-from workbench.claims.power.claims import (
-    generic_rewards,
-    shipped_mdp,
-    multisets,
-    substitute_terminals,
-    terminal_fail_probability,
-)
+from workbench.claims.power._shared import generic_rewards, multisets
+from workbench.claims.power.fractional import terminal_fail_probability
+from workbench.claims.power.theorems import substitute_terminals
 
 PS_IDS = [f"PS{i}" for i in range(1, 17)]
 

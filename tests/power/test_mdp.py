@@ -101,6 +101,6 @@ def test_draw(tmp_path):
     from workbench.power import Involution, draw_mdp
 
     m = load_mdp(ROOT / "mdps/wait.toml")
-    fig = draw_mdp(m, option_sets={"A": ["candy"], "B": ["chocolate", "hug"]}, involutions=[Involution(((2, 3),))])
-    out = save_figure(fig, tmp_path / "w.png")
+    ax = draw_mdp(m, option_sets={"A": ["candy"], "B": ["chocolate", "hug"]}, involutions=[Involution(((2, 3),))])
+    out = save_figure(ax.figure, tmp_path / "w.png")
     assert out.stat().st_size > 1000

@@ -116,17 +116,57 @@ class CheckContext:
     cache: dict[str, Any] = field(default_factory=dict)
 
     def figure_path(self, name: str) -> Path | None:
+        """Where :meth:`figure` writes ``name`` (None when there is no output directory)."""
         if self.out_dir is None:
             return None
         return Path(self.out_dir) / "figures" / name
 
-    def figure(self, name: str, plot: Callable[[Path], Any]) -> tuple[str, ...]:
-        """Run ``plot(path)`` when there is an output directory; return the names for ``Evidence.figures``."""
+    def figure(self, name: str, draw: Callable[[], Any]) -> tuple[str, ...]:
+        """Draw and save the figure ``name`` when there is an output directory.
+
+        Parameters
+        ----------
+        name : str
+            File name under ``figures/``; its suffix picks the format.
+        draw : callable
+            ``draw()`` draws on a new figure and returns its Axes, an array of Axes or the
+            Figure (every ``plot_*`` function of the science does, with ``ax=None``). It is
+            called only when there is an output directory, so a check pays for no drawing
+            without one.
+
+        Returns
+        -------
+        tuple of str
+            ``("figures/<name>",)``, or ``()`` without an output directory: what
+            ``Evidence.figures`` takes.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import matplotlib.pyplot as plt
+        >>> CheckContext().figure("x.png", lambda: plt.subplots()[1])
+        ()
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     CheckContext(tmp).figure("x.png", lambda: plt.subplots()[1])
+        ('figures/x.png',)
+        """
         path = self.figure_path(name)
         if path is None:
             return ()
+        import matplotlib.pyplot as plt
+
+        from workbench._axes import figure_of
+        from workbench._io import save_figure
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        plot(path)
+        before = set(plt.get_fignums())
+        try:
+            fig = figure_of(draw())
+        except BaseException:  # close what the failed drawing opened, then report it
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+        save_figure(fig, path)  # atomic; closes the figure
         return (f"figures/{name}",)
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -199,7 +239,9 @@ def all_claims() -> list[Claim]:
     return sorted(_REGISTRY.values(), key=_claim_sort_key)
 
 
-_CLAIM_MODULES = ("workbench.claims.rs.homogeneous", "workbench.claims.rs.analysis", "workbench.claims.power.claims")
+_CLAIM_MODULES = ("workbench.claims.rs.homogeneous", "workbench.claims.rs.analysis", "workbench.claims.power.theorems",
+                  "workbench.claims.power.fractional", "workbench.claims.power.rules", "workbench.claims.power.caveats",
+                  "workbench.claims.power.conjectures")
 
 
 def claim_id_sort_key(claim_id: str):

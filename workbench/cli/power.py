@@ -181,7 +181,7 @@ def run_mdp_show(args) -> int:
             supp = lambda acts: sorted({x for f in visits if f.first_actions & set(acts) for x in f.support()} - {state})  # noqa: E731
             sets = {f"A = {','.join(a)}": supp(a), f"B = {','.join(b)}": supp(b)}
             invs = list(copies_at(mdp, state, a, b, max_visits=max_visits, max_vectors=max_vectors).involutions)
-        fig = draw_mdp(mdp, option_sets=sets, involutions=invs)
+        fig = draw_mdp(mdp, option_sets=sets, involutions=invs).figure
         save_figure(fig, plot)
     info = mdp.to_json()
     info.update({

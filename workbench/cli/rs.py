@@ -180,9 +180,10 @@ def run_simulate(args) -> int:
     summary = {**result.summary(0), "config": cfg.to_json(), "system": "full" if args.full else "reduced",
                "alpha_eff": cfg.alpha_eff().tolist()}
     if args.plot:
+        from workbench._io import save_figure
         from workbench.rs._plotting.figures import plot_trajectory
 
-        plot_trajectory(cfg, args.plot, solver=solver, criterion=_criterion(args))
+        save_figure(plot_trajectory(cfg, solver=solver, criterion=_criterion(args)).figure, args.plot)
         summary["plot"] = args.plot
     if args.json:
         print_json(summary)
@@ -236,9 +237,10 @@ def run_scaling(args) -> int:
         "variant": cfgs[0].flow.name,
     }
     if args.plot:
+        from workbench._io import save_figure
         from workbench.rs._plotting.figures import plot_scaling
 
-        plot_scaling([(cfgs[0].flow.name, res, fit)], args.plot)
+        save_figure(plot_scaling([(cfgs[0].flow.name, res, fit)]).figure, args.plot)
         out["plot"] = args.plot
     if args.json:
         print_json(out)

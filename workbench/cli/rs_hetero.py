@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from workbench._errors import ResourceTooLarge, WorkbenchError
 from workbench._numbers import parse_int, parse_number, parse_number_list
@@ -169,7 +170,7 @@ def sweep_spec_from_args(args):
 
 def run_sweep_command(args) -> int:
     from workbench.cli._main import print_json
-    from workbench._io import atomic_write_json
+    from workbench._io import atomic_write_json, save_figure
     from workbench.rs._plotting.sweep import plot_sweep
     from workbench.rs._sweep.sweep import SweepStore, executor_from_options, run_sweep
 
@@ -186,7 +187,7 @@ def run_sweep_command(args) -> int:
                        reference=not args.no_reference)
     summary = result.summary
     if args.plot is not None:
-        summary["plot"] = str(plot_sweep(summary, args.plot))
+        summary["plot"] = str(save_figure(plot_sweep(summary).figure, Path(args.plot)))
     atomic_write_json(store.directory / "summary.json", summary)
     if args.json:
         print_json(summary)

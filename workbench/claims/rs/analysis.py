@@ -96,16 +96,13 @@ def check_rs8a(context: CheckContext) -> Evidence:
 
 def _basin_figure(context: CheckContext) -> tuple[str, ...]:
     """Trajectories of the N = 1 gradient flow in (p, logit a - logit b) with the invariant regions R+ and R-."""
-    path = context.figure_path("rs8a_invariant_regions.png")
-    if path is None:
-        return ()
-    import matplotlib
+    return context.figure("rs8a_invariant_regions.png", _draw_basins)
 
-    matplotlib.use("Agg")
+
+def _draw_basins():
     import matplotlib.pyplot as plt
     from scipy.special import expit
 
-    from workbench._io import save_figure
     from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
     from workbench.rs._simulate.simulate import Horizon, simulate
 
@@ -131,8 +128,7 @@ def _basin_figure(context: CheckContext) -> tuple[str, ...]:
     ax.set_ylabel("logit $a$ - logit $b$")
     ax.set_title("RS8a: invariant regions, N = 1, alpha = (1,1,1), $p^*=1/2$", fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
-    save_figure(fig, path)
-    return ("figures/rs8a_invariant_regions.png",)
+    return ax
 
 
 def _canonical_n_star(context: CheckContext, criterion_name: str):
@@ -184,15 +180,9 @@ def check_rs6a(context: CheckContext) -> Evidence:
                      "relative_difference": abs(predicted / r.n_star_continuous - 1)})
     small = [r for r in rows if r["p0"] <= 1e-3]
     ok = proof.passed and all(r["relative_difference"] < 2e-3 for r in small)
-    figs = ()
-    path = context.figure_path("rs6a_small_prior_prefactor.png")
-    if path is not None:
-        import matplotlib
 
-        matplotlib.use("Agg")
+    def draw():
         import matplotlib.pyplot as plt
-
-        from workbench._io import save_figure
 
         fig, ax = plt.subplots(figsize=(5.5, 3.6))
         ps = np.array([r["p0"] for r in rows])
@@ -203,8 +193,9 @@ def check_rs6a(context: CheckContext) -> Evidence:
         ax.set_ylabel("$N^* p_0$")
         ax.legend(fontsize=8)
         ax.set_title("RS6a: $N^* \\simeq (P_0^*/c_z)\\,p_0^{-1}$")
-        save_figure(fig, path)
-        figs = ("figures/rs6a_small_prior_prefactor.png",)
+        return ax
+
+    figs = context.figure("rs6a_small_prior_prefactor.png", draw)
     summary = (f"proofs/small_prior_scaling.py {'passed' if proof.passed else 'FAILED'}: the P-limit exists and contains no N; "
                f"the finite-N field differs by O(1/alpha_z_eff); lim d ln N*/d ln p0 = -1. P0* = {pred['P0_star']:.6f} "
                f"(bisection on the limit system, saturation rule at leading order in 1/N) gives prefactor {pred['prefactor']:.5f}; "

@@ -56,7 +56,7 @@ def check_rs7(context: CheckContext) -> Evidence:
     values = [v["slope"] for v in slopes.values() if v.get("slope") is not None]
     rises = len(found) == len(rows) and confirmed == len(confirm)
     similar = len(values) == len(names) and all(ok for _, _, ok in pairs)
-    figures = context.figure("rs7_hetero_slopes.png", lambda path: plot_sweep(s, path))
+    figures = context.figure("rs7_hetero_slopes.png", lambda: plot_sweep(s))
     ref = s.get("homogeneous_reference", {})
     slope_txt = "; ".join(
         f"{g} {v['slope']:.2f} [{v['ci'][0]:.2f}, {v['ci'][1]:.2f}]" if v.get("ci") else f"{g} n/a" for g, v in slopes.items())

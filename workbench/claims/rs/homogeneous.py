@@ -60,8 +60,8 @@ def check_rs1(context: CheckContext) -> Evidence:
     example_ok = ex.outcome[0] == REWARD_SEEKING
     thresholds_grow = all(b >= a for a, b in zip(thresholds, thresholds[1:]) if a is not None and b is not None)
     ok = example_ok and all(down_set) and all(has_win) and all(fast_local_loses) and thresholds_grow and undecided == 0
-    figs = context.figure("rs1_trajectory_skill_gap.png", lambda p: plot_trajectory(SKILL_GAP_EXAMPLE, p))
-    figs += context.figure("rs1_skill_sweep.png", lambda p: plot_skill_sweep(base.with_(alpha=(1.0, 1.0, 0.3)), p))
+    figs = context.figure("rs1_trajectory_skill_gap.png", lambda: plot_trajectory(SKILL_GAP_EXAMPLE))
+    figs += context.figure("rs1_skill_sweep.png", lambda: plot_skill_sweep(base.with_(alpha=(1.0, 1.0, 0.3))))
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
         f"Skill-gap example (p0=0.1, x0=1, y0=-1, alpha=(1,1,0.3)) ends {ex.outcome[0]} with p(T_sat)={ex.mean_p[0]:.4f}. "
@@ -101,7 +101,7 @@ def check_rs2(context: CheckContext) -> Evidence:
     ex = simulate(reduced_system(LEARNABILITY_GAP_EXAMPLE))
     low = [s for s in skills if s <= -2.0]
     ok = ex.outcome[0] == REWARD_SEEKING and all(up_set) and all(first_win[s] is not None for s in low) and not rs[:, alpha_x <= 1].any()
-    figs = context.figure("rs2_trajectory_learnability_gap.png", lambda q: plot_trajectory(LEARNABILITY_GAP_EXAMPLE, q))
+    figs = context.figure("rs2_trajectory_learnability_gap.png", lambda: plot_trajectory(LEARNABILITY_GAP_EXAMPLE))
     never = [s for s in skills if first_win[s] is None]
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
@@ -244,7 +244,7 @@ def check_rs5(context: CheckContext) -> Evidence:
     undecided = int((res.outcome == "undecided").sum())
     proof = _proof(context, "monotonicity_direction")
     ok = symbolic_ok and not violations and undecided == 0 and (proof.passed or not proof.available)
-    figs = context.figure("rs5_phase_diagram.png", lambda q: plot_phase_diagram(HomogeneousConfig(p0=0.01), q))
+    figs = context.figure("rs5_phase_diagram.png", lambda: plot_phase_diagram(HomogeneousConfig(p0=0.01)))
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
         f"sympy: du/dN = {sp.sstr(du)} (>= 0 iff c_x >= c_z), dv/dN = {sp.sstr(dv)} (< 0 iff c_y < c_z). "
@@ -293,7 +293,7 @@ def check_rs6(context: CheckContext) -> Evidence:
     except ImportError:
         pass
     r_linear_in_log = np.polyfit(np.log10(CANONICAL_PRIORS), [r.n_star_continuous for r in rres], 1)
-    figs = context.figure("rs6_scaling_law.png", lambda q: plot_scaling([("gradient", res, fit), ("replicator", rres, rfit)], q))
+    figs = context.figure("rs6_scaling_law.png", lambda: plot_scaling([("gradient", res, fit), ("replicator", rres, rfit)]))
     shares = not (rfit.slope_ci[1] < fit.slope_ci[0] or rfit.slope_ci[0] > fit.slope_ci[1])
     ok = straight and monotone and rel < 1e-4
     summary = (

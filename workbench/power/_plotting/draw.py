@@ -12,25 +12,41 @@ _INV_COLOURS = ("tab:red", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "ta
 
 
 def draw_mdp(mdp, *, option_sets=None, involutions=(), title=None, ax=None):
-    """Draw ``mdp``; returns the figure (save it with ``workbench._io.save_figure``).
+    """Draw ``mdp`` as a graph (spring layout), the start state outlined in black.
 
     Parameters
     ----------
+    mdp : MDP
     option_sets : dict, optional
         ``{label: iterable of states}``, each set filled with its own colour.
     involutions : sequence of Involution
         Each drawn as dashed arcs between the swapped states, one colour per involution.
+    title : str, optional
+        Default: the MDP's name and description.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; by default a new square figure sized by the number of states.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (save ``ax.figure`` to write a file).
 
     Examples
     --------
-    >>> from workbench.power import star
-    >>> fig = draw_mdp(star(3), option_sets={"A": ["x0"], "B": ["x1", "x2"]})
+    >>> import matplotlib.pyplot as plt
+    >>> from workbench.power import draw_mdp, star
+    >>> ax = draw_mdp(star(3), option_sets={"A": ["x0"], "B": ["x1", "x2"]})
+    >>> ax.get_title()
+    'star3: star with 3 terminal leaves'
+    >>> plt.close(ax.figure)
+
+    References
+    ----------
+    Spec ``power_seeking.md`` §2 (options, copies and involutions).
     """
     g = nx.DiGraph(mdp.graph)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(max(5, min(14, 0.35 * mdp.n_states + 4)),) * 2)
-    else:
-        fig = ax.figure
+        ax = plt.subplots(figsize=(max(5, min(14, 0.35 * mdp.n_states + 4)),) * 2)[1]
     # spring layout from a seeded random start: symmetric copies must not land on each other
     pos = nx.spring_layout(g.to_undirected(), seed=1, k=2.0 / max(1.0, mdp.n_states ** 0.5), iterations=300)
     colours = ["lightgray"] * mdp.n_states
@@ -63,4 +79,4 @@ def draw_mdp(mdp, *, option_sets=None, involutions=(), title=None, ax=None):
         ax.legend(handles=handles, loc="best", fontsize=7)
     ax.set_title(title or f"{mdp.name}: {mdp.description}"[:90], fontsize=9)
     ax.set_axis_off()
-    return fig
+    return ax

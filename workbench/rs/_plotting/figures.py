@@ -1,15 +1,21 @@
-"""Figures of the reward-seeking model (seed 000): trajectories, skill sweep, phase diagram, scaling law."""
+"""Figures of the reward-seeking model (seed 000): trajectories, skill sweep, phase diagram, scaling law.
+
+Every ``plot_*`` function draws on the matplotlib Axes given as ``ax`` (or on a new figure's
+Axes when ``ax`` is None) and returns that Axes; nothing is saved here. To write a file, save
+``ax.figure`` (``ax.figure.savefig("x.png")``); the command line and ``workbench verify`` do
+this with an atomic write.
+"""
 
 from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
+from workbench._axes import axes_or_new
 from workbench._errors import OutputNotWritable  # noqa: E402
-from workbench._io import check_writable, save_figure  # noqa: E402
+from workbench._io import check_writable  # noqa: E402
 from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, reduced_system  # noqa: E402
 from workbench.rs._simulate.simulate import Horizon, Saturation, simulate  # noqa: E402
 
@@ -53,10 +59,45 @@ def trajectory(config: HomogeneousConfig, *, n_points: int = 300, solver=None, c
     return times, p, a, b, J, t_sat, str(sat.outcome[0])
 
 
-def plot_trajectory(config: HomogeneousConfig, path, *, solver=None, criterion=None, ax=None):
-    """p, a, b and J against time for one configuration, with ``T_sat`` marked (claims RS1, RS2)."""
+def plot_trajectory(config: HomogeneousConfig, *, solver=None, criterion=None, ax=None):
+    r"""Draw p, a, b and J against time for one configuration, with :math:`T_{sat}` marked.
+
+    The reduced system of ``config`` is integrated to :math:`2 T_{sat}` and sampled on a
+    logarithmic time grid (see :func:`trajectory`); the four curves are the reward-seeking
+    propensity :math:`p = \sigma(z)`, the skills :math:`a = \sigma(x + \kappa y)` and
+    :math:`b = \sigma(y)`, and the expected reward :math:`J`. The title gives the outcome.
+
+    Parameters
+    ----------
+    config : HomogeneousConfig
+        The configuration to integrate.
+    solver : Solver, optional
+        Integrator (default: the adaptive Dormand-Prince solver of :func:`simulate`).
+    criterion : Criterion, optional
+        Outcome criterion (default :class:`Saturation`).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; by default a new 6.4 x 4 inch figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (``ax.figure`` is the figure to show or save).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from workbench.rs import HomogeneousConfig, plot_trajectory
+    >>> ax = plot_trajectory(HomogeneousConfig(p0=0.1, x0=1.0, y0=-1.0, alpha=(1.0, 1.0, 0.3)))
+    >>> ax.get_title().endswith("reward-seeking")
+    True
+    >>> plt.close(ax.figure)
+
+    References
+    ----------
+    Seed 000, "Single-Environment" (claims RS1 and RS2); spec ``reward_seeking.md`` §2-3.
+    """
     t, p, a, b, J, t_sat, outcome = trajectory(config, solver=solver, criterion=criterion)
-    fig, ax = plt.subplots(figsize=(6.4, 4))
+    ax = axes_or_new(ax, (6.4, 4))
     for v, lab, st in ((p, "p (reward-seeking propensity)", "-"), (a, "a (reward-seeking skill)", "--"),
                        (b, "b (local skill)", "-."), (J, "J (expected reward)", ":")):
         ax.plot(t[1:], v[1:], st, label=lab)
@@ -69,7 +110,7 @@ def plot_trajectory(config: HomogeneousConfig, path, *, solver=None, criterion=N
     ax.set_title(f"N={config.n:g}, p0={config.p0:g}, x0={config.x0:g}, y0={config.y0:g}, "
                  f"alpha={tuple(round(v, 3) for v in config.alpha)}: {outcome}", fontsize=9)
     ax.legend(fontsize=8, loc="center left")
-    return save_figure(fig, path)
+    return ax
 
 
 def skill_sweep(config: HomogeneousConfig, x0s, y0s, *, solver=None, criterion=None):
@@ -80,19 +121,58 @@ def skill_sweep(config: HomogeneousConfig, x0s, y0s, *, solver=None, criterion=N
     return X, Y, res.mean_p.reshape(X.shape), res.outcome.reshape(X.shape)
 
 
-def plot_skill_sweep(config: HomogeneousConfig, path, x0s=None, y0s=None, **kw):
+def plot_skill_sweep(config: HomogeneousConfig, x0s=None, y0s=None, *, solver=None, criterion=None, ax=None):
+    r"""Draw the mean :math:`p(T_{sat})` of N = 1 training on a grid of initial skill logits.
+
+    Each cell is one run from :math:`(x_0, y_0)` (``config`` with ``x0``, ``y0`` replaced; see
+    :func:`skill_sweep`), coloured from local (blue, 0) to reward-seeking (red, 1), with the
+    :math:`p = 1/2` contour and the diagonal :math:`x_0 = y_0` (dotted). A colour bar is added
+    next to the Axes.
+
+    Parameters
+    ----------
+    config : HomogeneousConfig
+        Everything but the initial skills.
+    x0s, y0s : array_like, optional
+        Grid of initial logits (default 33 points on [-4, 4] each).
+    solver : Solver, optional
+        Integrator (default: that of :func:`simulate`).
+    criterion : Criterion, optional
+        Outcome criterion (default :class:`Saturation`).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; by default a new 5.2 x 4.3 inch figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from workbench.rs import HomogeneousConfig, plot_skill_sweep
+    >>> grid = np.linspace(-4, 4, 5)
+    >>> ax = plot_skill_sweep(HomogeneousConfig(p0=0.1, alpha=(1.0, 1.0, 0.3)), grid, grid)
+    >>> ax.get_xlabel()
+    'x0 (reward-seeking skill logit)'
+    >>> plt.close(ax.figure)
+
+    References
+    ----------
+    Seed 000, "Single-Environment" (claim RS1: a skill gap makes N = 1 training reward-seeking).
+    """
     x0s = np.linspace(-4, 4, 33) if x0s is None else x0s
     y0s = np.linspace(-4, 4, 33) if y0s is None else y0s
-    X, Y, P, O = skill_sweep(config, x0s, y0s, **kw)
-    fig, ax = plt.subplots(figsize=(5.2, 4.3))
+    X, Y, P, O = skill_sweep(config, x0s, y0s, solver=solver, criterion=criterion)
+    ax = axes_or_new(ax, (5.2, 4.3))
     m = ax.pcolormesh(X, Y, P, shading="auto", cmap="coolwarm", vmin=0, vmax=1)
     ax.contour(X, Y, P, levels=[0.5], colors="k", linewidths=1)
     ax.plot([X.min(), X.max()], [X.min(), X.max()], "w:", lw=1)
     ax.set_xlabel("x0 (reward-seeking skill logit)")
     ax.set_ylabel("y0 (local skill logit)")
     ax.set_title(f"N=1 sweep of initial skills, p0={config.p0:g}, alpha={config.alpha}", fontsize=9)
-    fig.colorbar(m, label="mean p(T_sat)")
-    return save_figure(fig, path)
+    ax.figure.colorbar(m, ax=ax, label="mean p(T_sat)")
+    return ax
 
 
 def phase_diagram(config: HomogeneousConfig, u_range=(-3, 3), v_range=(-5, 3), size=41, *, solver=None, criterion=None):
@@ -115,10 +195,49 @@ def n_path(alpha, c, ns):
     return np.log(a[:, 1] / a[:, 0]), np.log(a[:, 2] / a[:, 0])
 
 
-def plot_phase_diagram(config: HomogeneousConfig, path, paths=None, size=41, **kw):
-    """Phase diagram with the curves that increasing N traces for several transfer settings."""
-    U, V, P, O = phase_diagram(config, size=size, **kw)
-    fig, ax = plt.subplots(figsize=(6, 5))
+def plot_phase_diagram(config: HomogeneousConfig, paths=None, size=41, *, solver=None, criterion=None, ax=None):
+    r"""Draw the homogeneous phase diagram with the curves that increasing N traces.
+
+    The plane is :math:`u = \log(\alpha_x/\alpha_z)`, :math:`v = \log(\alpha_y/\alpha_z)`
+    (see :func:`phase_diagram`), coloured by the mean :math:`p(T_{sat})`; each transfer setting
+    :math:`c = (c_z, c_x, c_y)` in ``paths`` adds the curve :math:`(u(N), v(N))` of the effective
+    rates :math:`\alpha_{k,\mathrm{eff}} = \alpha_k (1 + (N - 1) c_k)` for
+    :math:`N \in [1, 10^6]`, with N = 1, 10, ..., 10^4 marked. A colour bar is added.
+
+    Parameters
+    ----------
+    config : HomogeneousConfig
+        Initial logits, prior and rates.
+    paths : list of (float, float, float), optional
+        Transfer settings to trace (default: ``config.c`` and three others).
+    size : int
+        Grid points per axis.
+    solver : Solver, optional
+        Integrator (default: that of :func:`simulate`).
+    criterion : Criterion, optional
+        Outcome criterion (default :class:`Saturation`).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; by default a new 6 x 5 inch figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from workbench.rs import HomogeneousConfig, plot_phase_diagram
+    >>> ax = plot_phase_diagram(HomogeneousConfig(p0=0.01), size=6)
+    >>> len(ax.get_legend().get_texts())
+    4
+    >>> plt.close(ax.figure)
+
+    References
+    ----------
+    Seed 000, "Homogenous Coupling" (claim RS5); spec ``reward_seeking.md`` §5.
+    """
+    U, V, P, O = phase_diagram(config, size=size, solver=solver, criterion=criterion)
+    ax = axes_or_new(ax, (6, 5))
     m = ax.pcolormesh(U, V, P, shading="auto", cmap="coolwarm", vmin=0, vmax=1)
     ax.contour(U, V, P, levels=[0.5], colors="k", linewidths=1)
     ns = np.logspace(0, 6, 200)
@@ -136,13 +255,45 @@ def plot_phase_diagram(config: HomogeneousConfig, path, paths=None, size=41, **k
     ax.set_ylabel("log(alpha_y_eff / alpha_z_eff)")
     ax.set_title(f"outcome at p0={config.p0:g}, x0={config.x0:g}, y0={config.y0:g} (red: reward-seeking)", fontsize=9)
     ax.legend(fontsize=7, loc="upper left")
-    fig.colorbar(m, label="mean p(T_sat)")
-    return save_figure(fig, path)
+    ax.figure.colorbar(m, ax=ax, label="mean p(T_sat)")
+    return ax
 
 
-def plot_scaling(series, path):
-    """``log10 N*_c`` against ``log10 p0`` with the OLS fit; ``series`` = [(label, results, fit), ...]."""
-    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+def plot_scaling(series, *, ax=None):
+    r"""Draw :math:`\log_{10} N^*_c` against :math:`\log_{10} p_0` with the OLS fit of each series.
+
+    The scaling law :math:`N^* \propto p_0^{s}` is a straight line of slope :math:`s` here; the
+    legend gives each fit's slope with its 95% confidence interval and :math:`R^2`.
+
+    Parameters
+    ----------
+    series : list of (str, list of CriticalDiversity, ScalingFit)
+        ``(label, results, fit)``: the results of :func:`critical_diversity` for several priors
+        and their :func:`fit_scaling`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; by default a new 5.6 x 4.2 inch figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from workbench.rs import HomogeneousConfig, critical_diversity, fit_scaling, plot_scaling
+    >>> priors = (1e-1, 1e-2, 1e-3)
+    >>> res = critical_diversity([HomogeneousConfig(p0=p) for p in priors])
+    >>> fit = fit_scaling(priors, [r.n_star_continuous for r in res])
+    >>> ax = plot_scaling([("gradient", res, fit)])
+    >>> ax.get_legend().get_texts()[0].get_text()[:15]
+    'gradient: slope'
+    >>> plt.close(ax.figure)
+
+    References
+    ----------
+    Seed 000, "Example Scaling Laws" (claim RS6); spec ``reward_seeking.md`` §5.
+    """
+    ax = axes_or_new(ax, (5.6, 4.2))
     for label, results, fit in series:
         p0 = np.array([r.config.p0 for r in results])
         n = np.array([np.nan if r.n_star_continuous is None else r.n_star_continuous for r in results])
@@ -154,4 +305,4 @@ def plot_scaling(series, path):
     ax.set_ylabel("log10 N*  (continuous root)")
     ax.set_title("critical diversity against the prior (95% OLS CI on slope)", fontsize=9)
     ax.legend(fontsize=7)
-    return save_figure(fig, path)
+    return ax

@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
+from workbench._axes import axes_or_new
 
-def plot_sweep(summary: dict, path, *, title: str | None = None) -> Path:
-    """``log N*`` against ``log p0`` per geometry: medians with order-statistic intervals,
-    seeds as faint points, the fitted slope (with bootstrap interval) in the legend, and the
-    homogeneous reference when present."""
-    import matplotlib.pyplot as plt
 
-    from workbench._io import save_figure
+def plot_sweep(summary: dict, *, title: str | None = None, ax=None):
+    r"""Draw :math:`N^*` against :math:`p_0` (log-log) per geometry of a heterogeneous sweep.
 
-    fig, ax = plt.subplots(figsize=(9.6, 4.8))
+    Per geometry: the median of :math:`N^*` over seeds with its order-statistic interval, each
+    seed as a faint point, an upward triangle at ``n_max`` where the median is censored, and the
+    fitted slope of :math:`\log_{10} N^*` against :math:`\log_{10} p_0` with its bootstrap
+    interval in the legend. When the summary has a homogeneous reference, the canonical
+    homogeneous configuration (dashed) and each geometry's mean-field reference (dotted) are
+    added. The legend sits to the right of the Axes.
+
+    Parameters
+    ----------
+    summary : dict
+        ``run_sweep(...).summary`` (the JSON summary that ``rs sweep`` writes).
+    title : str, optional
+        Replaces the default two-line title.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; by default a new 9.6 x 4.8 inch figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from workbench.rs import SweepSpec, plot_sweep, run_sweep
+    >>> spec = SweepSpec(("gaussian4d",), priors=(0.1, 0.05), seeds=(0,), n_max=64, bootstrap=100)
+    >>> ax = plot_sweep(run_sweep(spec).summary)
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
+    >>> plt.close(ax.figure)
+
+    References
+    ----------
+    Seed 000, "Heterogeneous Coupling" (claim RS7); spec ``reward_seeking.md`` §6.
+    """
+    ax = axes_or_new(ax, (9.6, 4.8))
     geos = list(summary["slopes"])
     markers = "osD^v<>"
     for gi, g in enumerate(geos):
@@ -67,4 +96,4 @@ def plot_sweep(summary: dict, path, *, title: str | None = None) -> Path:
                  fontsize=9)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    return save_figure(fig, Path(path))
+    return ax

@@ -1,0 +1,79 @@
+"""Shared helpers of the power-seeking claims (seed 001): the criterion and counting texts of the
+evidence, reward families, exact votes over a family, and the JSON forms of votes and certificates."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+from workbench._errors import EnumerationTooLarge
+from workbench.power._orbits.votes import orbit_vote
+
+SEED = "seed 001 (Turner, 'A scaling law for instrumental convergence')"
+AVERAGE = "average reward (RSDs; transient reward ignored; ties count as weakly optimal for both sets)"
+COUNTED = "distinct orbit elements (|S|!/prod m_k!), exact integer counts"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _fs(x) -> str:
+    x = Fraction(x)
+    return f"{x.numerator}/{x.denominator}" if x.denominator != 1 else str(x.numerator)
+
+
+def _rs(r) -> list:
+    return [_fs(x) for x in r]
+
+
+def vote_json(v, reward=None) -> dict:
+    out = {"a_strict": v.a_strict, "b_strict": v.b_strict, "tie": v.tie, "orbit_size": v.orbit_size,
+           "weak_fraction_b": _fs(v.weak_fraction_b) if v.method == "exact" else float(v.weak_fraction_b),
+           "method": v.method, "criterion": v.criterion}
+    if v.rule != "optimal":
+        out["rule"] = v.rule
+    if reward is not None:
+        out["reward"] = _rs(reward)
+    return out
+
+
+def multisets(n: int, values) -> list[list]:
+    """Every multiset of ``n`` values drawn from ``values`` (sorted lists).
+
+    When every option is a single terminal state, the orbit vote depends only on the order type
+    of the reward vector, and the multisets of ``n`` values from ``range(n)`` realise every order
+    type of ``R^n``: such a family covers every reward function.
+    """
+    return [list(c) for c in itertools.combinations_with_replacement(list(values), n)]
+
+
+def generic_rewards(n: int, rng) -> list[Fraction]:
+    """``n`` distinct rationals with random 9-digit numerators: ties between distinct option
+    values then have probability zero for the small MDPs used here (a stand-in for "almost all")."""
+    while True:
+        r = [Fraction(int(x), 10**9) for x in rng.integers(1, 10**9, size=n)]
+        if len(set(r)) == n:
+            return r
+
+
+def votes_over(mdp, state, a, b, rewards, criterion=None, *, limit=300_000, **kwargs):
+    """Exact votes for each reward; rewards whose enumeration exceeds ``limit`` are skipped
+    (and counted)."""
+    out, skipped = [], 0
+    for r in rewards:
+        try:
+            out.append((r, orbit_vote(mdp, state, a, b, r, criterion, limit=limit, **kwargs)))
+        except EnumerationTooLarge as exc:
+            if exc.parameter != "limit":  # only orbits over the exact-count limit are skipped
+                raise
+            skipped += 1
+    return out, skipped
+
+
+def _worst(votes):
+    return min(votes, key=lambda rv: rv[1].weak_fraction_b)
+
+
+def _cert_json(cert) -> dict:
+    return {"n": cert.n, "bound": _fs(cert.bound), "disjoint": cert.disjoint, "orthogonal": cert.orthogonal,
+            "level": cert.level, "search": cert.search,
+            "involutions": [phi.named(cert.names) for phi in cert.involutions]}

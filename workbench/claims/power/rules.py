@@ -1,0 +1,53 @@
+"""Claim PS7 of seed 001: the n-copies relation for decision rules other than optimality (RDSP
+Prop A.11 / Thm A.13): FracOptimal, AntiOpt, Boltzmann, best-of-k, Satisfice and the uniform
+quantiliser, by exact orbit votes."""
+
+from __future__ import annotations
+
+from workbench.claims._registry import CheckContext, Evidence, Status, claim
+from workbench.claims.power._shared import COUNTED, _fs, vote_json, multisets, votes_over, _worst
+from workbench.power._orbits.copies import copies_at
+from workbench.power._mdp.shipped import shipped_mdp
+from workbench.power._orbits.rules import AntiOpt, BestOfK, Boltzmann, FracOptimal, Satisfice, UniformQuantiliser
+from workbench.power._visits.visits import options
+
+CODE = "workbench/claims/power/rules.py"
+
+
+# --- PS7: decision rules ---------------------------------------------------------------------
+
+@claim("PS7", source="RDSP Prop A.11 / Thm A.13; spec §3",
+       statement="The same >=^n_most relation holds for IsOptimal, FracOptimal, AntiOpt, Boltzmann(T), best-of-k, "
+                 "Satisfice(t) and the uniform quantiliser when the involutions fix the full option set C.",
+       code=f"{CODE}::check_ps7")
+def check_ps7(context: CheckContext) -> Evidence:
+    rules = [FracOptimal(), AntiOpt(), Boltzmann(0.1), Boltzmann(1.0), Boltzmann(10.0), BestOfK(2), BestOfK(5),
+             Satisfice(1.5), UniformQuantiliser(0.5), UniformQuantiliser(1 / 3)]
+    out, ok, cases = {}, True, 0
+    for name, a, b, fam in [("wait", ["candy"], ["wait"], multisets(5, range(4))),
+                            ("opttsp_figure1", ["shutdown"], ["left", "right"],
+                             [[0] * 8 + [1, 2, 3], [0] * 9 + [1, 1], [0] * 6 + [1, 1, 2, 2, 3], [0] * 7 + [1, 2, 2, 3]])]:
+        m = shipped_mdp(name)
+        cert = copies_at(m, "start", a, b)
+        C = frozenset(f.rsd() for f in options(m, "start", a + b))
+        fixes_C = all(phi.apply_set(C) == C for phi in cert.involutions)
+        res = {"copies": cert.n, "involutions_fix_C": fixes_C, "rules": {}}
+        for rule in rules:
+            votes, skipped = votes_over(m, "start", a, b, fam, rule=rule, limit=200_000)
+            bad = [(r, v) for r, v in votes if not v.meets(cert.n)]
+            cases += len(votes)
+            wr, wv = _worst(votes)
+            res["rules"][repr(rule)] = {"orbits": len(votes), "skipped": skipped, "violations": len(bad),
+                                        "min_weak_fraction_b": _fs(wv.weak_fraction_b), "worst": vote_json(wv, wr)}
+            ok &= not bad and fixes_C
+        out[name] = res
+    return Evidence(
+        Status.VERIFIED if ok else Status.FAILED,
+        f"{len(rules)} decision rules x (wait: {len(multisets(5, range(4)))} reward multisets; figure-1: 4): {cases} exact orbit "
+        f"votes, all with #B favoured >= n #A favoured (n = 2 and 5; the certified involutions fix C). Minimum weak fractions: "
+        + ", ".join(f"{k}: {v['min_weak_fraction_b']}" for k, v in out["wait"]["rules"].items()) + " (wait). The quantiliser splits ties at its quantile boundary equally (an earlier version broke "
+        "them by option order and then failed the relation on 55 of 56 multisets).",
+        "exact",
+        {"criterion": "average reward; a rule compares P(A|C) with P(B|C) per orbit element",
+         "tolerance": "rule probabilities are floating point, compared with absolute tolerance 1e-12 (engine _rules._TOL)",
+         "counted_over": COUNTED, "results": out})
