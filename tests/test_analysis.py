@@ -22,10 +22,8 @@ from workbench.rs._analysis.equilibria import (
     ALPHA_X, ALPHA_Y, ALPHA_Z, ALPHAS, COORDS, A, B, P, equilibrium_report, equilibrium_sets, probability_field,
     routh_hurwitz_3x3, to_probability,
 )
-from workbench.rs._analysis.small_prior import (
-    CriticalPrior, LogarithmicLaw, NoRescaling, NoSaturation, PowerLaw, ScalingLaw, limit_system, predicted_n_star,
-    predicted_scaling,
-)
+from workbench.rs._analysis.scaling_laws import CriticalPrior, LogarithmicLaw, NoRescaling, NoSaturation, PowerLaw, ScalingLaw
+from workbench.rs._analysis.small_prior import limit_system, predicted_n_star, predicted_scaling
 
 SEED_LINES = {
     "line {a=0, b=0, p in [0,1]}": "repelling",

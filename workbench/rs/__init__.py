@@ -28,9 +28,8 @@ from workbench.rs._analysis.asymptotic import Asymptotic
 from workbench.rs._analysis.checks import SymbolicChecks, derivation_names, run_derivation
 from workbench.rs._analysis.drift import DriftRule, late_time_drift
 from workbench.rs._analysis.equilibria import EquilibriumReport, EquilibriumSet, equilibrium_report, probability_field
-from workbench.rs._analysis.small_prior import (
+from workbench.rs._analysis.scaling_laws import (
     CriticalPrior,
-    LimitSystem,
     LogarithmicLaw,
     NoRescaling,
     NoSaturation,
@@ -38,6 +37,9 @@ from workbench.rs._analysis.small_prior import (
     PowerLaw,
     ScalingLaw,
     ScalingPrediction,
+)
+from workbench.rs._analysis.small_prior import (
+    LimitSystem,
     critical_limit_prior,
     critical_prior,
     limit_system,

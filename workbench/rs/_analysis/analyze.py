@@ -25,9 +25,8 @@ from workbench.rs._analysis.drift import DriftRule, late_time_drift
 from workbench.rs._analysis.equilibria import ALPHA_X, ALPHA_Y, EquilibriumReport, as_rational, equilibrium_report, probability_field
 from workbench.rs._homogeneous.config import HomogeneousConfig
 from workbench.rs._model.reward_model import flow_by_name
-from workbench.rs._analysis.small_prior import (
-    CriticalPrior, LogarithmicLaw, NoSaturation, PowerLaw, ScalingPrediction, predicted_scaling,
-)
+from workbench.rs._analysis.scaling_laws import CriticalPrior, LogarithmicLaw, NoSaturation, PowerLaw, ScalingPrediction
+from workbench.rs._analysis.small_prior import predicted_scaling
 
 
 @dataclass(frozen=True)
