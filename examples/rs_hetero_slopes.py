@@ -15,10 +15,12 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from workbench.rs import ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
+from workbench.rs import Dense64, DormandPrince, ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, plot_sweep, run_sweep
 
 GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
 PRIORS = (0.1, 0.03, 0.01, 0.003, 0.001)
+# The numerics are strategy objects (these are the defaults): the solver and the kernel back-end.
+NUMERICS = {"solver": DormandPrince(rtol=1e-6, atol=1e-9), "kernel": Dense64()}
 
 
 def save(ax, path):
@@ -38,10 +40,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     out = Path(args.out)
     if args.tiny:
-        spec = SweepSpec(GEOMETRIES, priors=(0.1, 0.05), seeds=(0, 1), n_max=64, bootstrap=200)
+        spec = SweepSpec(GEOMETRIES, priors=(0.1, 0.05), seeds=(0, 1), n_max=64, bootstrap=200, **NUMERICS)
         store = None
     else:
-        spec = SweepSpec(GEOMETRIES, priors=PRIORS, seeds=tuple(range(args.seeds)), n_max=args.n_max)
+        spec = SweepSpec(GEOMETRIES, priors=PRIORS, seeds=tuple(range(args.seeds)), n_max=args.n_max, **NUMERICS)
         store = SweepStore(out / "rs_hetero_store")
     executor = ProcessExecutor(args.workers) if args.workers else SerialExecutor()
     result = run_sweep(spec, store=store, executor=executor, progress=not args.tiny, reference="canonical" if args.tiny else True)

@@ -22,6 +22,7 @@ from workbench.rs._analysis.equilibria import (
     ALPHA_X, ALPHA_Y, ALPHA_Z, ALPHAS, COORDS, A, B, P, equilibrium_report, equilibrium_sets, probability_field,
     routh_hurwitz_3x3, to_probability,
 )
+from workbench.rs._analysis.scaling_laws import CriticalPrior, LogarithmicLaw, NoRescaling, NoSaturation, PowerLaw, ScalingLaw
 from workbench.rs._analysis.small_prior import limit_system, predicted_n_star, predicted_scaling
 
 SEED_LINES = {
@@ -228,21 +229,25 @@ def test_limit_system_is_n_independent_for_the_gradient_flow():
 
 def test_predicted_scaling_canonical_matches_the_computed_n_star():
     d = predicted_scaling(HomogeneousConfig())
-    assert d["applies"] and d["exponent"] == -1.0
+    assert isinstance(d, PowerLaw) and d.applies and d.law == ScalingLaw.POWER and d.exponent == -1.0
     # N*_c computed by critical_diversity for the canonical configuration (brief): 1808139.3 at p0 = 1e-6
-    assert d["prefactor"] == pytest.approx(1.8081, rel=2e-4)
+    assert d.prefactor == pytest.approx(1.8081, rel=2e-4)
     assert float(predicted_n_star(HomogeneousConfig(), 1e-5)) == pytest.approx(180800.1, rel=2e-4)
-    assert d["prefactor_asymptotic"] < d["prefactor"]
+    assert d.prefactor_asymptotic < d.prefactor
+    assert list(d.to_dict())[:8] == ["variant", "kappa", "cost", "exponent", "prefactor", "applies", "law", "eps"]
+    assert d.to_dict()["law"] == "power" and type(d.to_dict()["law"]) is str
 
 
 def test_predicted_scaling_replicator_and_local_transfer():
     rep = predicted_scaling(HomogeneousConfig(flow=ReplicatorFlow()))
-    assert not rep["applies"] and rep["law"] == "logarithmic"
-    assert rep["I"] == pytest.approx(1 - (1 - np.exp(-2)) / 2, rel=1e-8)  # int_{-2}^{0} (1 - e^y)/2 dy
+    assert isinstance(rep, LogarithmicLaw) and not rep.applies and rep.law == "logarithmic"
+    assert rep.I == pytest.approx(1 - (1 - np.exp(-2)) / 2, rel=1e-8)  # int_{-2}^{0} (1 - e^y)/2 dy
     cy = predicted_scaling(HomogeneousConfig(c=(0.1, 0.1, 0.05)))
-    assert not cy["applies"] and 0.05 < cy["critical_prior"] < 0.15
+    assert isinstance(cy, CriticalPrior) and not cy.applies and 0.05 < cy.critical_prior < 0.15
     cost = predicted_scaling(HomogeneousConfig(cost=0.1))  # J <= 1 - cost on the reward-seeking branch
-    assert not cost["applies"] and cost["prefactor"] is None
+    assert isinstance(cost, NoSaturation) and not cost.applies and cost.prefactor is None
+    none = predicted_scaling(HomogeneousConfig(c=(0.0, 0.1, 0.0)))
+    assert isinstance(none, NoRescaling) and none.law is None and "law" not in none.to_dict()
 
 
 def test_predicted_scaling_kappa_matches_numeric_n_star():
@@ -252,7 +257,7 @@ def test_predicted_scaling_kappa_matches_numeric_n_star():
     d = predicted_scaling(cfg)
     [r] = critical_diversity(cfg.with_(p0=1e-4), n_max=1e7, grid_size=29, rel_tol=1e-7, t_max=1e9)
     assert float(predicted_n_star(cfg, 1e-4)) == pytest.approx(r.n_star_continuous, rel=2e-3)
-    assert d["exponent"] == -1.0
+    assert d.exponent == -1.0
 
 
 # ----------------------------------------------------------------------------------------------

@@ -68,4 +68,4 @@ def test_small_prior_limit_with_a_large_kappa():
     from workbench.rs._analysis.small_prior import predicted_scaling
 
     d = predicted_scaling(HomogeneousConfig(kappa=6.0))
-    assert d["exponent"] == -1.0 and math.isfinite(d["prefactor"])
+    assert d.exponent == -1.0 and math.isfinite(d.prefactor)

@@ -13,10 +13,12 @@ import pytest
 
 from workbench.cli._main import main
 from workbench._errors import WorkbenchError
-from workbench.rs._sweep.sweep import (
-    DaskExecutor, ProcessExecutor, SerialExecutor, SweepSpec, SweepStore, deterministic_part, executor_from_options,
-    median_interval, run_sweep, slope_with_bootstrap,
-)
+from workbench.rs import Dense32, Dense64, DormandPrince, Euler, SparseCutoff
+from workbench.rs._sweep.executors import DaskExecutor, ProcessExecutor, SerialExecutor, executor_from_options
+from workbench.rs._sweep.spec import SweepSpec
+from workbench.rs._sweep.statistics import median_interval, slope_with_bootstrap
+from workbench.rs._sweep.store import SweepStore
+from workbench.rs._sweep.sweep import deterministic_part, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = SweepSpec(geometries=("gaussian4d", "gaussian100d"), priors=(0.3, 0.1), seeds=(0, 1), n_max=32)
@@ -96,11 +98,23 @@ def test_store_resumes_validates_and_refuses_other_parameters(tmp_path, serial_s
 
 def test_sweep_spec_rejects_bad_input():
     for kw in ({"geometries": ("nope",)}, {"priors": (0.0,)}, {"priors": (0.1, 0.1)}, {"seeds": ()},
-               {"n_max": 1}, {"rel_tol": -1}, {"kernel": "dense", "cutoff": 1e-3}, {"integrator": "euler", "rtol": 1e-6},
-               {"kernel": "dense32", "rtol": 1e-9}, {"geometries": ("gaussian4d", "gaussian4d")}):
+               {"n_max": 1}, {"rel_tol": -1}, {"kernel": "dense"}, {"solver": "euler"},
+               {"kernel": Dense32(), "solver": DormandPrince(rtol=1e-9)}, {"geometries": ("gaussian4d", "gaussian4d")}):
         base = {"geometries": ("gaussian4d",), "priors": (0.1,), "seeds": (0,)}
         with pytest.raises(WorkbenchError):
             SweepSpec(**{**base, **kw})
+
+
+def test_sweep_spec_takes_solver_and_kernel_objects():
+    base = {"geometries": ("gaussian4d",), "priors": (0.1,), "seeds": (0,)}
+    assert SweepSpec(**base).solver == DormandPrince(rtol=1e-6, atol=1e-9)
+    assert SweepSpec(**base).kernel == Dense64()
+    assert SweepSpec(**base, kernel=Dense32()).solver == DormandPrince(rtol=1e-5, atol=1e-9)
+    euler = SweepSpec(**base, solver=Euler(dt=0.05), kernel=SparseCutoff(cutoff=1e-6)).to_json()
+    assert euler["solver"] == {"solver": "euler", "dt": 0.05}
+    assert euler["kernel"] == {"kernel": "sparse", "cutoff": 1e-6, "max_density": 0.25}
+    with pytest.raises(WorkbenchError, match="Dense64"):
+        SweepSpec(**base, kernel="dense")
 
 
 def test_median_interval_and_bootstrap_slope():

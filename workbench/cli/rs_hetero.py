@@ -141,7 +141,7 @@ def run_hetero(args) -> int:
 def sweep_spec_from_args(args):
     from workbench.rs._hetero.model import check_solver_backend, default_solver
     from workbench.rs._hetero.kernels import backend_by_name
-    from workbench.rs._sweep.sweep import SweepSpec
+    from workbench.rs._sweep.spec import SweepSpec
 
     geos = [g.strip() for g in args.geometries.split(",")]
     if any(not g for g in geos):
@@ -152,8 +152,10 @@ def sweep_spec_from_args(args):
     dt, rtol, cutoff = _numerics(args)
     config = hetero_config_from_args(args)
     n_max = parse_int(args.n_max, name="--n-max", minimum=2, maximum=MAX_HETERO_ENVIRONMENTS)
+    # The flags become strategy objects here: a kernel back-end and a solver.
     backend = backend_by_name(args.kernel, cutoff=cutoff)
-    check_solver_backend(default_solver(backend, args.integrator, dt=dt, rtol=rtol), backend)
+    solver = default_solver(backend, args.integrator, dt=dt, rtol=rtol)
+    check_solver_backend(solver, backend)
     _check_memory(config, geometries, backend, n_max, "--n-max", args.kernel)
     return SweepSpec(
         geometries=tuple(geos),
@@ -163,7 +165,8 @@ def sweep_spec_from_args(args):
         growth=parse_number(args.growth, name="--growth", minimum=SWEEP_GROWTH_RANGE[0], maximum=SWEEP_GROWTH_RANGE[1]),
         rel_tol=parse_number(args.rel_tol, name="--rel-tol", minimum=0, maximum=10),
         config=config,
-        integrator=args.integrator, dt=dt, rtol=rtol, kernel=args.kernel, cutoff=cutoff,
+        solver=solver,
+        kernel=backend,
         bootstrap=parse_int(args.bootstrap, name="--bootstrap", minimum=100, maximum=MAX_BOOTSTRAP),
     )
 
@@ -172,7 +175,9 @@ def run_sweep_command(args) -> int:
     from workbench.cli._main import print_json
     from workbench._io import atomic_write_json, save_figure
     from workbench.rs._plotting.sweep import plot_sweep
-    from workbench.rs._sweep.sweep import SweepStore, executor_from_options, run_sweep
+    from workbench.rs._sweep.executors import executor_from_options
+    from workbench.rs._sweep.store import SweepStore
+    from workbench.rs._sweep.sweep import run_sweep
 
     # Every flag and output path is checked before the sweep starts (or connects anywhere).
     spec = sweep_spec_from_args(args)

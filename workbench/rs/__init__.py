@@ -28,6 +28,16 @@ from workbench.rs._analysis.asymptotic import Asymptotic
 from workbench.rs._analysis.checks import SymbolicChecks, derivation_names, run_derivation
 from workbench.rs._analysis.drift import DriftRule, late_time_drift
 from workbench.rs._analysis.equilibria import EquilibriumReport, EquilibriumSet, equilibrium_report, probability_field
+from workbench.rs._analysis.scaling_laws import (
+    CriticalPrior,
+    LogarithmicLaw,
+    NoRescaling,
+    NoSaturation,
+    NoSwitch,
+    PowerLaw,
+    ScalingLaw,
+    ScalingPrediction,
+)
 from workbench.rs._analysis.small_prior import (
     LimitSystem,
     critical_limit_prior,
@@ -66,6 +76,7 @@ from workbench.rs._model.transfer import MatrixTransfer, NoTransfer, Transfer, U
 from workbench.rs._simulate.simulate import (
     LOCAL,
     REWARD_SEEKING,
+    Outcome,
     UNDECIDED,
     Criterion,
     Horizon,
@@ -74,16 +85,10 @@ from workbench.rs._simulate.simulate import (
     simulate,
 )
 from workbench.rs._simulate.solvers import DormandPrince, Euler, Solver
-from workbench.rs._sweep.sweep import (
-    DaskExecutor,
-    Executor,
-    ProcessExecutor,
-    SerialExecutor,
-    SweepResult,
-    SweepSpec,
-    SweepStore,
-    run_sweep,
-)
+from workbench.rs._sweep.executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
+from workbench.rs._sweep.spec import SweepSpec
+from workbench.rs._sweep.store import SweepStore
+from workbench.rs._sweep.sweep import SweepResult, run_sweep
 
 
 def homogeneous_system(**kwargs) -> RewardSeekingSystem:
@@ -115,7 +120,7 @@ __all__ = [
     "parse_expression", "sigmoid", "RewardSeekingSystem", "VectorField",
     "MatrixTransfer", "NoTransfer", "Transfer", "UniformTransfer",
     # simulate
-    "LOCAL", "REWARD_SEEKING", "UNDECIDED", "Criterion", "Horizon", "Saturation", "Asymptotic", "SimulationResult",
+    "LOCAL", "REWARD_SEEKING", "UNDECIDED", "Outcome", "Criterion", "Horizon", "Saturation", "Asymptotic", "SimulationResult",
     "simulate", "DormandPrince", "Euler", "Solver",
     # homogeneous coupling
     "HomogeneousConfig", "alpha_eff", "full_system", "reduced_system", "homogeneous_system",
@@ -123,7 +128,8 @@ __all__ = [
     # analysis
     "Analysis", "analyze", "DriftRule", "late_time_drift", "EquilibriumReport", "EquilibriumSet", "equilibrium_report",
     "probability_field", "LimitSystem", "limit_system", "critical_limit_prior", "critical_prior", "predicted_n_star",
-    "predicted_scaling", "SymbolicChecks", "derivation_names", "run_derivation",
+    "predicted_scaling", "ScalingPrediction", "ScalingLaw", "PowerLaw", "LogarithmicLaw", "CriticalPrior",
+    "NoSaturation", "NoRescaling", "NoSwitch", "SymbolicChecks", "derivation_names", "run_derivation",
     # heterogeneous coupling and sweeps
     "Geometry", "calibrate", "geometry_by_name", "geometry_names", "register_geometry",
     "Dense32", "Dense64", "KernelBackend", "SparseCutoff", "backend_by_name",

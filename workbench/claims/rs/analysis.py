@@ -188,7 +188,7 @@ def check_rs6a(context: CheckContext) -> Evidence:
         ps = np.array([r["p0"] for r in rows])
         ax.semilogx(ps, [r["n_star_c"] * r["p0"] for r in rows], "o-", label="computed $N^*_c\\,p_0$ (saturation)")
         ax.semilogx(ps, [r["predicted"] * r["p0"] for r in rows], "k--", label="limit system: $10P_0^*-9p_0$")
-        ax.axhline(pred["prefactor"], color="grey", lw=0.8)
+        ax.axhline(pred.prefactor, color="grey", lw=0.8)
         ax.set_xlabel("$p_0$")
         ax.set_ylabel("$N^* p_0$")
         ax.legend(fontsize=8)
@@ -197,12 +197,12 @@ def check_rs6a(context: CheckContext) -> Evidence:
 
     figs = context.figure("rs6a_small_prior_prefactor.png", draw)
     summary = (f"proofs/small_prior_scaling.py {'passed' if proof.passed else 'FAILED'}: the P-limit exists and contains no N; "
-               f"the finite-N field differs by O(1/alpha_z_eff); lim d ln N*/d ln p0 = -1. P0* = {pred['P0_star']:.6f} "
-               f"(bisection on the limit system, saturation rule at leading order in 1/N) gives prefactor {pred['prefactor']:.5f}; "
+               f"the finite-N field differs by O(1/alpha_z_eff); lim d ln N*/d ln p0 = -1. P0* = {pred.P0_star:.6f} "
+               f"(bisection on the limit system, saturation rule at leading order in 1/N) gives prefactor {pred.prefactor:.5f}; "
                f"predicted vs computed N*_c: " + ", ".join(f"{r['p0']:.0e}: {r['relative_difference']:.1e}" for r in rows)
                + " (relative; criterion < 2e-3 for p0 <= 1e-3).")
     return Evidence(Status.PROVED if ok else Status.FAILED, summary, "symbolic",
-                    {"proof": proof.to_json(), "prediction": pred, "comparison": rows}, figs)
+                    {"proof": proof.to_json(), "prediction": pred.to_dict(), "comparison": rows}, figs)
 
 
 @claim("RS6b", source=f"{SEED}, 'Example Scaling Laws' (replicator variant of RS6)",
@@ -226,16 +226,16 @@ def check_rs6b(context: CheckContext) -> Evidence:
     for (p1, n1), (p2, n2) in zip(zip(CANONICAL_PRIORS, ns), list(zip(CANONICAL_PRIORS, ns))[1:]):
         nm = math.sqrt(n1 * n2)
         rates.append({"between": [p1, p2], "numeric": (n2 - n1) / math.log(p1 / p2),
-                      "predicted": 1 / (0.1 * pred["I"] + 1 / nm)})
+                      "predicted": 1 / (0.1 * pred.I + 1 / nm)})
     ok = proof.passed and all(abs(r["numeric"] / r["predicted"] - 1) < 0.15 for r in rates[2:])
     summary = (f"Symbolic: the P = alpha_z_eff p limit diverges for the replicator flow; at p = 0, a is frozen and "
-               f"dz/dt/alpha_z = {pred['rate_at_p0']}. I = {pred['I']:.5f} (quadrature). N*_c = "
+               f"dz/dt/alpha_z = {pred.rate_at_p0}. I = {pred.I:.5f} (quadrature). N*_c = "
                + ", ".join(f"{n:.1f}" for n in ns) + " for p0 = 1e-1..1e-6; dN*/d ln(1/p0) numeric vs 1/(c_z I + 1/N*): "
                + ", ".join(f"{r['numeric']:.2f}/{r['predicted']:.2f}" for r in rates)
-               + f" (criterion: within 15% for p0 <= 1e-2; leading order {pred['log_coefficient']:.2f}). The ln N correction is "
+               + f" (criterion: within 15% for p0 <= 1e-2; leading order {pred.log_coefficient:.2f}). The ln N correction is "
                  "a matched-asymptotics argument (the climb ends where alpha_z_eff p = O(1)), not a proof.")
     return Evidence(Status.VERIFIED if ok else Status.FAILED, summary, "numeric",
-                    {"proof": proof.to_json(), "prediction": pred, "n_star_c": ns, "rates": rates})
+                    {"proof": proof.to_json(), "prediction": pred.to_dict(), "n_star_c": ns, "rates": rates})
 
 
 @claim("RS6c", source="beyond the seed (answers 'does a critical prior exist?')",
@@ -250,9 +250,9 @@ def check_rs6c(context: CheckContext) -> Evidence:
 
     cfg = HomogeneousConfig(c=(0.1, 0.1, 0.05))
     pred = predicted_scaling(cfg)
-    pc = pred.get("critical_prior")
+    pc = pred.critical_prior
     if pc is None:
-        return Evidence(Status.FAILED, "no critical prior found", "numeric", {"prediction": pred})
+        return Evidence(Status.FAILED, "no critical prior found", "numeric", {"prediction": pred.to_dict()})
     factors = (0.5, 0.9, 1.1, 1.5, 3.0)
     res = critical_diversity([cfg.with_(p0=f * pc) for f in factors], n_max=1e8, grid_size=41, t_max=1e9)
     rows = [{"p0": f * pc, "n_star": r.n_star, "n_star_c": r.n_star_continuous} for f, r in zip(factors, res)]
@@ -260,7 +260,7 @@ def check_rs6c(context: CheckContext) -> Evidence:
     summary = (f"p0_c = {pc:.5f} from the N -> infinity system (bisection, relative bracket 1e-4). N* at p0 = "
                + ", ".join(f"{f} p0_c: {r['n_star']}" for f, r in zip(factors, rows))
                + " (None: local for every N <= 1e8). N* diverges as p0 -> p0_c from above.")
-    return Evidence(Status.VERIFIED if ok else Status.FAILED, summary, "numeric", {"prediction": pred, "rows": rows})
+    return Evidence(Status.VERIFIED if ok else Status.FAILED, summary, "numeric", {"prediction": pred.to_dict(), "rows": rows})
 
 
 @claim("RS7a", source=f"{SEED}, footnote 5 ('why are the slopes so similar?')",

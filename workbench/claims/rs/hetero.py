@@ -24,7 +24,9 @@ from workbench.claims._registry import CheckContext, Evidence, Status
 from workbench.rs._hetero.model import HeteroConfig, simulate_hetero
 from workbench.rs._simulate.simulate import REWARD_SEEKING
 from workbench.rs._plotting.sweep import plot_sweep
-from workbench.rs._sweep.sweep import ProcessExecutor, SerialExecutor, SweepSpec, run_sweep
+from workbench.rs._sweep.executors import ProcessExecutor, SerialExecutor
+from workbench.rs._sweep.spec import SweepSpec
+from workbench.rs._sweep.sweep import run_sweep
 
 RS7_SPEC = SweepSpec(geometries=("gaussian4d", "longtail4d", "gaussian100d"), priors=(0.1, 0.05, 0.02),
                      seeds=(0, 1, 2), n_max=512, config=HeteroConfig())
@@ -46,7 +48,7 @@ def check_rs7(context: CheckContext) -> Evidence:
     confirm = []
     for r in found:
         run = simulate_hetero(spec.config, geo[r["geometry"]], 2 * r["n_star"], r["p0"], r["seed"],
-                              solver=spec.solver(), backend=spec.backend())
+                              solver=spec.solver, backend=spec.kernel)
         confirm.append({"geometry": r["geometry"], "p0": r["p0"], "seed": r["seed"], "n": 2 * r["n_star"],
                         "outcome": run.outcome, "mean_p": run.mean_p})
     confirmed = sum(c["outcome"] == REWARD_SEEKING for c in confirm)

@@ -306,8 +306,8 @@ def check_rs6(context: CheckContext) -> Evidence:
         f"N* ~ {r_linear_in_log[1]:.1f} {r_linear_in_log[0]:+.1f} log10 p0. N* monotone in N for every prior: {monotone}. "
         f"Integrator check: N*_c at rtol 1e-8 and 1e-11 agree within {rel:.1e} (relative; the bound includes the search bracket width)."
     )
-    if prediction:
-        summary += f" Small-prior analysis predicts exponent {prediction.get('exponent')} (prefactor {prediction.get('prefactor')})."
+    if prediction is not None:
+        summary += f" Small-prior analysis predicts exponent {prediction.exponent} (prefactor {prediction.prefactor})."
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
         summary,
@@ -319,7 +319,7 @@ def check_rs6(context: CheckContext) -> Evidence:
             "straight_line_criterion": "R^2 >= 0.99 of OLS log10 N*_c on log10 p0",
             "ci": "95% t-interval, n-2 dof; the data are deterministic so it measures lack of fit",
             "integrator_agreement_relative_bound": rel,
-            "small_prior_prediction": prediction,
+            "small_prior_prediction": None if prediction is None else prediction.to_dict(),
         },
         figs,
     )

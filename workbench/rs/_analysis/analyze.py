@@ -25,6 +25,7 @@ from workbench.rs._analysis.drift import DriftRule, late_time_drift
 from workbench.rs._analysis.equilibria import ALPHA_X, ALPHA_Y, EquilibriumReport, as_rational, equilibrium_report, probability_field
 from workbench.rs._homogeneous.config import HomogeneousConfig
 from workbench.rs._model.reward_model import flow_by_name
+from workbench.rs._analysis.scaling_laws import CriticalPrior, LogarithmicLaw, NoSaturation, PowerLaw, ScalingPrediction
 from workbench.rs._analysis.small_prior import predicted_scaling
 
 
@@ -37,7 +38,7 @@ class Analysis:
     cost: sp.Expr
     equilibria: EquilibriumReport
     drift: DriftRule
-    scaling: dict
+    scaling: ScalingPrediction
     canonical: dict
 
     @property
@@ -52,7 +53,7 @@ class Analysis:
             "field": {name: str(c) for name, c in zip(("dp/dt", "da/dt", "db/dt"), self.field.components)},
             "equilibrium_sets": [s.to_json() for s in self.equilibria.sets],
             "late_time_drift": self.drift.to_json(),
-            "scaling": self.scaling,
+            "scaling": self.scaling.to_dict(),
             "canonical": self.canonical,
         }
 
@@ -88,20 +89,56 @@ class Analysis:
             lines.append(f"  canonical config at N = 1: {sym} = {c['p_star']:.4f}; as N grows: {sym}(N) = {c['p_star_of_N']}")
         s = self.scaling
         lines.append("\nSmall-prior scaling of N*(p0) (canonical homogeneous configuration):")
-        if s.get("applies"):
-            asym = "n/a" if s.get("prefactor_asymptotic") is None else f"{s['prefactor_asymptotic']:.4f}"
-            lines.append(f"  N* ~ {s['prefactor']:.4f} * p0^({s['exponent']:.0f})   (saturation, eps = {s['eps']}; "
-                         f"P0* = {s['P0_star']:.6f}; t -> oo criterion: prefactor {asym})")
-        elif s.get("law") == "logarithmic":
-            coef = s.get("log_coefficient")
-            lines.append(f"  not a power law: N* ~ {coef:.2f} * ln(1/p0) to leading order (I = {s.get('I'):.4f})"
+        if isinstance(s, PowerLaw):
+            asym = "n/a" if s.prefactor_asymptotic is None else f"{s.prefactor_asymptotic:.4f}"
+            lines.append(f"  N* ~ {s.prefactor:.4f} * p0^({s.exponent:.0f})   (saturation, eps = {s.eps}; "
+                         f"P0* = {s.P0_star:.6f}; t -> oo criterion: prefactor {asym})")
+        elif isinstance(s, LogarithmicLaw):
+            coef = s.log_coefficient
+            lines.append(f"  not a power law: N* ~ {coef:.2f} * ln(1/p0) to leading order (I = {s.I:.4f})"
                          if coef else "  not a power law (logarithmic)")
-        elif s.get("law") == "no saturation N*":
+        elif isinstance(s, NoSaturation):
             lines.append("  no saturation N* (see the note); the limit system is still N-independent")
-        elif s.get("law") == "critical prior":
-            lines.append(f"  not a power law: critical prior p0_c = {s.get('critical_prior')}")
-        lines.append(f"  {s.get('note', '')}")
+        elif isinstance(s, CriticalPrior):
+            lines.append(f"  not a power law: critical prior p0_c = {s.critical_prior}")
+        lines.append(f"  {s.note}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"Analysis(variant={self.variant!r}, kappa={self.kappa}, cost={self.cost}, "
+                f"{len(self.equilibria.sets)} equilibrium sets, drift {self.drift.drift_label} = {sp.sstr(self.drift.drift)}, "
+                f"scaling={self.scaling!r})")
+
+    def _repr_markdown_(self) -> str:
+        r"""The analysis in a notebook: the reduced field, the equilibrium sets and the criterion in math.
+
+        Examples
+        --------
+        >>> md = analyze("gradient")._repr_markdown_()
+        >>> print(md.splitlines()[0])
+        **Reduced dynamics**, variant `gradient` ($\kappa = 0$, cost $= 0$), in probability coordinates:
+        >>> "N^* \\simeq 1.8082" in md
+        True
+        """
+        out = [rf"**Reduced dynamics**, variant `{self.variant}` ($\kappa = {sp.latex(self.kappa)}$, "
+               rf"cost $= {sp.latex(self.cost)}$), in probability coordinates:", "",
+               r"$$\begin{aligned}"]
+        out += [rf"\dot {name} &= {sp.latex(c)} \\" for name, c in zip(("p", "a", "b"), self.field.components)]
+        out += [r"\end{aligned}$$", "", f"**Equilibrium sets** ({len(self.equilibria.sets)}, maximal):", ""]
+        for st in self.equilibria.sets:
+            eig = ", ".join(sp.latex(e) for e in st.eigenvalues)
+            out.append(rf"- ${st.eq_set.latex()}$: {st.verdict}; eigenvalues ${eig}$")
+        d = self.drift
+        lhs = r"\frac{dz}{d\ln t}" if d.kind != "constant" else r"\frac{dz}{dt}"
+        out += ["", rf"**Late-time drift** (the criterion): ${lhs} = {sp.latex(d.drift)}$"
+                + (rf", $p^* = {sp.latex(d.p_star)}$" if d.p_star is not None else "") + f"; rule: {d.direction}."]
+        sc = self.scaling
+        if isinstance(sc, PowerLaw):
+            out += ["", rf"**Small prior:** $N^* \simeq {sc.prefactor:.4f}\, p_0^{{{sc.exponent:.0f}}}$ "
+                        rf"(saturation, $\varepsilon = {sc.eps:g}$; $P_0^* = {sc.P0_star:.6f}$)."]
+        else:
+            out += ["", f"**Small prior:** no power law ({sc.law or 'n/a'}): {sc.note}."]
+        return "\n".join(out)
 
     def render_latex(self) -> str:
         out = [r"\begin{align*}"]
@@ -119,10 +156,10 @@ class Analysis:
         out.append(rf"Late-time drift: ${lhs} = {sp.latex(d.drift)}$" +
                    (rf", $p^* = {sp.latex(d.p_star)}$." if d.p_star is not None else "."))
         s = self.scaling
-        if s.get("applies"):
-            out.append(rf"Small prior: $N^* \simeq {s['prefactor']:.4f}\, p_0^{{{s['exponent']:.0f}}}$.")
+        if isinstance(s, PowerLaw):
+            out.append(rf"Small prior: $N^* \simeq {s.prefactor:.4f}\, p_0^{{{s.exponent:.0f}}}$.")
         else:
-            out.append(rf"Small prior: no power law ({s.get('law', 'n/a')}).")
+            out.append(rf"Small prior: no power law ({s.law or 'n/a'}).")
         return "\n".join(out)
 
 
@@ -143,8 +180,8 @@ def analyze(variant: str = "gradient", *, kappa=0, cost=0, config: HomogeneousCo
     >>> a = analyze("gradient")
     >>> str(a.drift.p_star)
     'alpha_y/(alpha_x + alpha_y)'
-    >>> a.scaling["exponent"]
-    -1.0
+    >>> a.scaling
+    PowerLaw(variant='gradient', N* ~ 1.8082 * p0^-1, P0*=0.180824)
     """
     flow = flow_by_name(variant)
     for name, v in (("kappa", kappa), ("cost", cost)):

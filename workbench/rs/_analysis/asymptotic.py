@@ -32,7 +32,7 @@ from workbench.rs._analysis.drift import DriftRule, late_time_drift
 from workbench.rs._analysis.equilibria import ALPHAS, as_rational, probability_field
 from workbench.rs._model.expression import lambdify_modules
 from workbench.rs._model.reward_model import LOGITS, PARAMETERS
-from workbench.rs._simulate.simulate import LOCAL, REWARD_SEEKING, UNDECIDED, Criterion
+from workbench.rs._simulate.simulate import LOCAL, REWARD_SEEKING, UNDECIDED, Criterion, outcome_where
 
 
 @functools.lru_cache(maxsize=64)
@@ -110,13 +110,13 @@ class Asymptotic(Criterion):
 
     def classify(self, field, y):
         plus, minus = self._margins(field, y)
-        return np.where(plus >= minus, REWARD_SEEKING, LOCAL).astype(object)
+        return outcome_where(plus >= minus, REWARD_SEEKING, LOCAL)
 
     def at_time_cap(self, field, y):
         plus, minus = self._margins(field, y)
         out = np.full(y.shape[0], UNDECIDED, dtype=object)
         inside = np.maximum(plus, minus) >= 0
-        out[inside] = np.where(plus[inside] >= minus[inside], REWARD_SEEKING, LOCAL)
+        out[inside] = outcome_where(plus[inside] >= minus[inside], REWARD_SEEKING, LOCAL)
         # Not in a certified region: report the current drift sign where a region is missing.
         zdot = field(y)[:, 0].mean(axis=-1)
         p = field.propensity(y).mean(axis=-1)

@@ -39,7 +39,11 @@ from scipy.integrate import quad, solve_ivp
 
 from workbench._errors import WorkbenchError
 from workbench.rs._analysis.equilibria import ALPHA_X, ALPHA_Y, ALPHA_Z, A, B, P, probability_field
+from workbench.rs._analysis.scaling_laws import (  # noqa: F401 - the results of predicted_scaling
+    CriticalPrior, LogarithmicLaw, NoRescaling, NoSaturation, NoSwitch, PowerLaw, ScalingLaw, ScalingPrediction,
+)
 from workbench.rs._homogeneous.config import HomogeneousConfig
+from workbench.rs._simulate.simulate import Outcome
 
 PP, RHO = sp.symbols("P rho", positive=True)
 
@@ -112,8 +116,8 @@ def limit_system(flow=None, model=None, kappa_value=0, cost_value=0) -> LimitSys
 
 
 def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: float, alpha_y: float,
-                   eps: float | None = None, t_max: float = 1e6, log_p_big: float = math.log(1e8)) -> str:
-    """Integrate the limit system in (ln P, logit a, logit b); 'rs', 'local' or 'undecided'.
+                   eps: float | None = None, t_max: float = 1e6, log_p_big: float = math.log(1e8)) -> Outcome:
+    """Integrate the limit system in (ln P, logit a, logit b); its :class:`Outcome`.
 
     ``eps=None``: the t -> infinity outcome (the limit system's own invariant regions, or blow-up
     of P). ``eps``: the saturation criterion at leading order in 1/N: while P is finite the
@@ -153,38 +157,38 @@ def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: floa
 
     s0 = [math.log(P0), la0, lb0]
     if eps is None:
-        for sign, name in ((1, "rs"), (-1, "local")):
+        for sign, name in ((1, Outcome.REWARD_SEEKING), (-1, Outcome.LOCAL)):
             if margin(sign)(0, s0) >= 0:
                 return name
         events = [margin(1), margin(-1), blowup]
     else:
         if saturated(0, s0) >= 0:
-            return "local"
+            return Outcome.LOCAL
         events = [lambda t, s: -1.0, saturated, blowup]
     sol = solve_ivp(rhs, (0, t_max), s0, method="LSODA", rtol=1e-10, atol=1e-12, events=events)
     if sol.t_events[2].size and eps is not None:
         # p crosses 0 -> 1 on the fast time scale with a, b frozen: J = b + p (a - b) reaches 1 - eps
         # before p = 1/2 exactly when (a + b)/2 >= 1 - eps.
         _, la_end, lb_end = sol.y_events[2][0]
-        return "rs" if 0.5 * (sig(la_end) + sig(lb_end)) < 1 - eps else "local"
+        return Outcome.REWARD_SEEKING if 0.5 * (sig(la_end) + sig(lb_end)) < 1 - eps else Outcome.LOCAL
     if sol.t_events[0].size or sol.t_events[2].size:
-        return "rs"
+        return Outcome.REWARD_SEEKING
     if sol.t_events[1].size:
-        return "local"
-    return "undecided"
+        return Outcome.LOCAL
+    return Outcome.UNDECIDED
 
 
 def critical_limit_prior(ls: LimitSystem, la0: float, lb0: float, rho: float, alpha_y: float,
                          eps: float | None = None, rel_tol: float = 1e-9) -> float | None:
     r"""Critical :math:`P_0^*` of the limit system by bisection on :math:`\ln P_0` (see ``_limit_outcome``)."""
     lo, hi = math.log(1e-8), math.log(1e4)
-    if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps) != "rs":
+    if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps) != Outcome.REWARD_SEEKING:
         return None
-    if _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps) == "rs":
+    if _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps) == Outcome.REWARD_SEEKING:
         return 0.0
     while hi - lo > rel_tol:
         mid = 0.5 * (lo + hi)
-        if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps) == "rs":
+        if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps) == Outcome.REWARD_SEEKING:
             hi = mid
         else:
             lo = mid
@@ -218,37 +222,42 @@ def replicator_log_rate(config: HomogeneousConfig) -> dict:
             "b_turn": b_top[0]}
 
 
-def predicted_scaling(config: HomogeneousConfig, *, eps: float = 1e-3) -> dict:
+def predicted_scaling(config: HomogeneousConfig, *, eps: float = 1e-3) -> ScalingPrediction:
     r"""Predicted small-prior behaviour of :math:`N^*(p_0)` for ``config`` (its ``p0`` and ``n`` are ignored).
 
     Returns
     -------
-    dict
-        ``exponent`` (slope of :math:`\log N^*` against :math:`\log p_0` as :math:`p_0\to 0`),
-        ``prefactor`` (:math:`N^* \simeq` prefactor :math:`\cdot p_0^{\rm exponent}`, or None),
-        ``applies`` (True when a power law is predicted), ``note`` (which case and why), plus
-        ``P0_star``, ``rho``, ``law`` and case-specific numbers. ``prefactor`` is for the
-        saturation criterion with ``eps`` (spec §3); ``prefactor_asymptotic`` for the
-        :math:`t\to\infty` criterion (:class:`~workbench.rs._analysis.asymptotic.Asymptotic`).
+    ScalingPrediction
+        One of :class:`PowerLaw` (``c_y = 0``: exponent -1, ``prefactor`` for the saturation
+        criterion with ``eps`` (spec §3), ``prefactor_asymptotic`` for the :math:`t\to\infty`
+        criterion, :class:`~workbench.rs._analysis.asymptotic.Asymptotic`), :class:`LogarithmicLaw`
+        (``replicator``), :class:`CriticalPrior` (``c_y > 0``), :class:`NoSaturation` (a branch
+        cost), :class:`NoRescaling` (``c_z = 0`` or ``c_x = 0``) or :class:`NoSwitch`. Every one
+        has ``exponent``, ``prefactor``, ``applies`` (True when a power law is predicted),
+        ``law`` and ``note``; ``to_dict()`` is the JSON record.
 
     Examples
     --------
     >>> d = predicted_scaling(HomogeneousConfig())
-    >>> d["exponent"], round(d["prefactor"], 2), d["applies"]
+    >>> d.exponent, round(d.prefactor, 2), d.applies
     (-1.0, 1.81, True)
+
+    References
+    ----------
+    Spec ``reward_seeking.md`` §5 and the workbench's claims RS6a-c (small-prior scaling).
     """
     az, ax, ay = config.alpha
     cz, cx, cy = config.c
     base = {"variant": config.flow.name, "kappa": config.kappa, "cost": config.cost}
     if cz == 0:
-        return {**base, "exponent": None, "prefactor": None, "applies": False,
-                "note": "c_z = 0: the reasoning learnability does not grow with N, so there is no small-prior rescaling"}
+        return NoRescaling(**base, exponent=None, prefactor=None,
+                           note="c_z = 0: the reasoning learnability does not grow with N, so there is no small-prior rescaling")
     if cy > 0:
-        return {**base, "exponent": None, "prefactor": None, "applies": False, "law": "critical prior",
-                "note": ("c_y > 0: every effective learnability grows like N; rescaling time by N gives an "
-                         "N-independent limit with learnabilities c_k*alpha_k, so N* diverges at a critical prior "
-                         "p0_c and no N suffices below it (see critical_prior)"),
-                **critical_prior(config)}
+        return CriticalPrior(**base, exponent=None, prefactor=None,
+                             note=("c_y > 0: every effective learnability grows like N; rescaling time by N gives an "
+                                   "N-independent limit with learnabilities c_k*alpha_k, so N* diverges at a critical prior "
+                                   "p0_c and no N suffices below it (see critical_prior)"),
+                             **critical_prior(config))
     ls = limit_system(config.flow, config.model, config.kappa, config.cost)
     if not ls.exists:
         info = replicator_log_rate(config)
@@ -256,43 +265,44 @@ def predicted_scaling(config: HomogeneousConfig, *, eps: float = 1e-3) -> dict:
         note = ("the limit P = alpha_z_eff*p does not exist for this flow (zdot does not vanish as p -> 0): "
                 "the prior is climbed in log space at a rate proportional to N, so "
                 "N* ~ ln(1/p0)/(c_z*alpha_z*I) to leading order: logarithmic, not a power law")
-        return {**base, "exponent": 0.0, "prefactor": None, "applies": False, "law": "logarithmic",
-                "log_coefficient": None if not I else 1.0 / (cz * az * I), "note": note,
-                "limit_components": [str(c) for c in ls.raw_limits], **info}
+        return LogarithmicLaw(**base, exponent=0.0, prefactor=None, note=note,
+                              log_coefficient=None if not I else 1.0 / (cz * az * I),
+                              limit_components=tuple(str(c) for c in ls.raw_limits), **info)
     if config.cost != 0:
-        return {**base, "exponent": -1.0, "prefactor": None, "applies": False, "law": "no saturation N*",
-                "limit_components": [str(c) for c in ls.components],
-                "note": ("the small-prior limit system exists and is N-independent (so the t -> oo boundary still scales "
-                         "as 1/p0), but with a cost the reward-seeking branch earns at most 1 - cost: for cost >= eps the "
-                         "saturation criterion can never classify a run as reward-seeking, so the saturation N* does not "
-                         "exist; the t -> oo prefactor needs the attracting-segment rule {p=1, a=1, b < 1 - cost}, which "
-                         "is not implemented")}
+        return NoSaturation(**base, exponent=-1.0, prefactor=None,
+                            limit_components=tuple(str(c) for c in ls.components),
+                            note=("the small-prior limit system exists and is N-independent (so the t -> oo boundary still scales "
+                                  "as 1/p0), but with a cost the reward-seeking branch earns at most 1 - cost: for cost >= eps the "
+                                  "saturation criterion can never classify a run as reward-seeking, so the saturation N* does not "
+                                  "exist; the t -> oo prefactor needs the attracting-segment rule {p=1, a=1, b < 1 - cost}, which "
+                                  "is not implemented"))
     if cx == 0:
-        return {**base, "exponent": None, "prefactor": None, "applies": False,
-                "note": "c_x = 0: rho -> 0, the reward-seeking skill is frozen in the limit"}
+        return NoRescaling(**base, exponent=None, prefactor=None,
+                           note="c_x = 0: rho -> 0, the reward-seeking skill is frozen in the limit")
     rho = (cx * ax) / (cz * az)
     la0, lb0 = config.x0 + config.kappa * config.y0, config.y0
     P0 = critical_limit_prior(ls, la0, lb0, rho, ay, eps)
     # the t -> oo outcome of the limit system is certified only where both invariant regions are
     P0_inf = critical_limit_prior(ls, la0, lb0, rho, ay, None) if (ls.r_plus_certified and ls.r_minus_certified) else None
     if P0 is None or P0 == 0.0:
-        return {**base, "exponent": None, "prefactor": None, "applies": False, "P0_star": P0, "rho": rho,
-                "note": "the limit system has no switch in P0 (always local or always reward-seeking)"}
-    return {**base, "exponent": -1.0, "prefactor": P0 / (cz * az), "applies": True, "law": "power", "eps": eps,
-            "P0_star": P0, "rho": rho, "P0_star_asymptotic": P0_inf,
-            "prefactor_asymptotic": None if P0_inf is None else P0_inf / (cz * az), "P_invariant": None if ls.P_invariant is None else float(ls.P_invariant.subs({RHO: rho, ALPHA_Y: ay})),
-            "limit_components": [str(c) for c in ls.components],
-            "note": ("c_y = 0: with P = alpha_z_eff*p the reduced field has an N-independent limit; its outcome "
-                     "switches at P0*, so alpha_z*(1 + (N*-1)*c_z)*p0 -> P0*: N* ~ (P0*/(c_z*alpha_z))/p0")}
+        return NoSwitch(**base, exponent=None, prefactor=None, P0_star=P0, rho=rho,
+                        note="the limit system has no switch in P0 (always local or always reward-seeking)")
+    return PowerLaw(**base, exponent=-1.0, prefactor=P0 / (cz * az), eps=eps,
+                    P0_star=P0, rho=rho, P0_star_asymptotic=P0_inf,
+                    prefactor_asymptotic=None if P0_inf is None else P0_inf / (cz * az),
+                    P_invariant=None if ls.P_invariant is None else float(ls.P_invariant.subs({RHO: rho, ALPHA_Y: ay})),
+                    limit_components=tuple(str(c) for c in ls.components),
+                    note=("c_y = 0: with P = alpha_z_eff*p the reduced field has an N-independent limit; its outcome "
+                          "switches at P0*, so alpha_z*(1 + (N*-1)*c_z)*p0 -> P0*: N* ~ (P0*/(c_z*alpha_z))/p0"))
 
 
 def predicted_n_star(config: HomogeneousConfig, p0, *, eps: float = 1e-3) -> np.ndarray:
     r"""Leading-order :math:`N^*_c(p_0) = 1 + (P_0^*/(\alpha^z p_0) - 1)/c_z` for the power-law case."""
     d = predicted_scaling(config, eps=eps)
-    if not d["applies"]:
-        raise WorkbenchError(f"no power law predicted: {d['note']}")
+    if not isinstance(d, PowerLaw):
+        raise WorkbenchError(f"no power law predicted: {d.note}")
     p0 = np.asarray(p0, dtype=float)
-    return 1.0 + (d["P0_star"] / (config.alpha[0] * p0) - 1.0) / config.c[0]
+    return 1.0 + (d.P0_star / (config.alpha[0] * p0) - 1.0) / config.c[0]
 
 
 def critical_prior(config: HomogeneousConfig, *, lo: float = 1e-8, hi: float = 0.5, rel_tol: float = 1e-4) -> dict:

@@ -65,6 +65,25 @@ class CriticalDiversity:
             "config": self.config.to_json(),
         }
 
+    def __repr__(self) -> str:
+        """``N*``, ``N*_c`` with the relative width of its bracket, and whether the switch was monotone.
+
+        Examples
+        --------
+        >>> from workbench.rs import HomogeneousConfig
+        >>> critical_diversity([HomogeneousConfig(p0=0.1)])
+        [CriticalDiversity(p0=0.1, N*=10, N*_c=9.32281 (bracket +-...), monotone)]
+        """
+        if self.n_star_continuous is None:
+            where = f"no switch up to n_max={self.n_max:g}"
+        else:
+            width = self.bracket[1] / self.bracket[0] - 1
+            where = f"N*_c={self.n_star_continuous:.6g} (bracket +-{width / 2:.1e} relative)"
+        flags = ["monotone" if self.monotone else f"not monotone, switches at {self.switches}"]
+        if self.undecided:
+            flags.append(f"{self.undecided} undecided")
+        return f"CriticalDiversity(p0={self.config.p0:g}, N*={self.n_star}, {where}, {', '.join(flags)})"
+
 
 def _outcomes(configs, ns, solver, criterion, t_max):
     res = simulate(reduced_system(configs, n=ns), solver=solver, criterion=criterion, t_max=t_max)
@@ -216,6 +235,17 @@ class ScalingFit:
             "points_used": int(self.log10_p0.size),
             "ci_level": 0.95,
         }
+
+    def __repr__(self) -> str:
+        """The fitted law ``N*_c ~ 10^intercept * p0^slope`` with the slope's interval and R^2.
+
+        Examples
+        --------
+        >>> fit_scaling([1e-1, 1e-2, 1e-3], [18.0, 180.0, 1800.0])
+        ScalingFit(N*_c ~ 1.8 * p0^-1.0000, slope 95% CI [-1.0000, -1.0000], R^2 = 1.00000, 3 priors)
+        """
+        return (f"ScalingFit(N*_c ~ {10 ** self.intercept:.4g} * p0^{self.slope:.4f}, slope 95% CI "
+                f"[{self.slope_ci[0]:.4f}, {self.slope_ci[1]:.4f}], R^2 = {self.r_squared:.5f}, {self.log10_p0.size} priors)")
 
 
 def fit_scaling(p0, n_star_continuous, level: float = 0.95) -> ScalingFit:

@@ -8,6 +8,7 @@ stopping event; finished systems are dropped from the working arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -15,18 +16,41 @@ from workbench._errors import WorkbenchError
 from workbench.rs._simulate.solvers import DormandPrince, Solver, hermite
 from workbench.rs._model.system import RewardSeekingSystem, check_memory, state_bytes
 
-REWARD_SEEKING = "reward-seeking"
-LOCAL = "local"
-UNDECIDED = "undecided"
+class Outcome(StrEnum):
+    """The outcome of a run (spec §3); a ``str`` whose value is what the JSON and the text show.
+
+    Examples
+    --------
+    >>> Outcome.REWARD_SEEKING == "reward-seeking", f"{Outcome.LOCAL}"
+    (True, 'local')
+    """
+
+    REWARD_SEEKING = "reward-seeking"
+    LOCAL = "local"
+    UNDECIDED = "undecided"
+
+
+REWARD_SEEKING, LOCAL, UNDECIDED = Outcome.REWARD_SEEKING, Outcome.LOCAL, Outcome.UNDECIDED
+
+
+def outcome_where(condition, if_true: Outcome, if_false: Outcome) -> np.ndarray:
+    """``np.where`` for outcomes: an object array of :class:`Outcome` members (not numpy strings)."""
+    condition = np.asarray(condition, dtype=bool)
+    out = np.full(condition.shape, if_false, dtype=object)
+    out[condition] = if_true
+    return out
 
 
 class Criterion:
     """How a run ends and how its outcome is read.
 
-    ``event_reason`` is the ``reason`` reported for a system stopped by the event.
+    ``event_reason`` is the ``reason`` reported for a system stopped by the event;
+    ``threshold`` is the propensity above which an environment counts as reward-seeking in
+    :attr:`SimulationResult.fraction_reward_seeking`.
     """
 
     event_reason = "event"
+    threshold: float = 0.5
 
     def event_value(self, field, y):
         """Continuous function whose upward zero crossing stops a system (None: no event)."""
@@ -43,7 +67,7 @@ class Criterion:
 
 
 def _threshold_outcome(mean_p: np.ndarray, threshold: float) -> np.ndarray:
-    return np.where(mean_p > threshold, REWARD_SEEKING, LOCAL).astype(object)
+    return outcome_where(mean_p > threshold, REWARD_SEEKING, LOCAL)
 
 
 @dataclass(frozen=True)
@@ -345,7 +369,7 @@ def simulate(
         finish(np.arange(gidx.size), gidx, ts + theta * hs, y_ev, criterion.classify(sub, y_ev), criterion.event_reason, ns)
 
     p = field0.propensity(out_state)
-    thr = getattr(criterion, "threshold", 0.5)
+    thr = criterion.threshold
     return SimulationResult(
         outcome=out_outcome,
         reason=out_reason,

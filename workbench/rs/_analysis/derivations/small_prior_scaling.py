@@ -58,14 +58,14 @@ def main():
     print("\n3. Prefactor from the limit system vs the computed N* (canonical configuration)")
     cfg = HomogeneousConfig()
     pred = predicted_scaling(cfg)
-    print(f"  P0* (saturation, eps=1e-3) = {pred['P0_star']:.6f}  -> prefactor P0*/(c_z alpha_z) = {pred['prefactor']:.5f}")
-    print(f"  P0* (t -> oo criterion)   = {pred['P0_star_asymptotic']:.6f}  -> prefactor {pred['prefactor_asymptotic']:.5f}")
+    print(f"  P0* (saturation, eps=1e-3) = {pred.P0_star:.6f}  -> prefactor P0*/(c_z alpha_z) = {pred.prefactor:.5f}")
+    print(f"  P0* (t -> oo criterion)   = {pred.P0_star_asymptotic:.6f}  -> prefactor {pred.prefactor_asymptotic:.5f}")
     p0s = [1e-3, 1e-4, 1e-5]
     for crit, key in ((Saturation(), "P0_star"), (Asymptotic(), "P0_star_asymptotic")):
         res = critical_diversity([cfg.with_(p0=v) for v in p0s], criterion=crit, n_max=1e7, grid_size=29, rel_tol=1e-7,
                                  t_max=1e9)
         for v, r in zip(p0s, res):
-            predicted = 1 + (pred[key] / v - 1) / cfg.c[0]
+            predicted = 1 + (getattr(pred, key) / v - 1) / cfg.c[0]
             rel = abs(predicted / r.n_star_continuous - 1)
             print(f"  {crit.describe()['criterion']:>10}: p0={v:.0e}  N*_c computed {r.n_star_continuous:12.2f}"
                   f"  predicted {predicted:12.2f}  rel. diff {rel:.1e}")
@@ -76,28 +76,28 @@ def main():
     print("  limits:", [sp.sstr(c) for c in lr.raw_limits])
     check("replicator: the P-limit does not exist (dP/dt grows like alpha_z_eff)", not lr.exists)
     rep = predicted_scaling(cfg.with_(flow=ReplicatorFlow()))
-    print(f"  dz/dt / alpha_z at p = 0: {rep['rate_at_p0']};  a frozen at p = 0: {rep['a_frozen']};  I = {rep['I']:.6f}")
-    print(f"  leading law N* ~ ln(1/p0)/(c_z alpha_z I) = {rep['log_coefficient']:.3f} ln(1/p0)")
-    check("replicator: a is frozen at p = 0 and dz/dt does not vanish there", rep["a_frozen"] and rep["rate_at_p0"] != "0")
+    print(f"  dz/dt / alpha_z at p = 0: {rep.rate_at_p0};  a frozen at p = 0: {rep.a_frozen};  I = {rep.I:.6f}")
+    print(f"  leading law N* ~ ln(1/p0)/(c_z alpha_z I) = {rep.log_coefficient:.3f} ln(1/p0)")
+    check("replicator: a is frozen at p = 0 and dz/dt does not vanish there", rep.a_frozen and rep.rate_at_p0 != "0")
     res = critical_diversity([cfg.with_(p0=v, flow=ReplicatorFlow()) for v in (1e-4, 1e-6)], n_max=1e5, grid_size=41,
                              rel_tol=1e-6, t_max=1e9)
     n4, n6 = (r.n_star_continuous for r in res)
     numeric_rate = (n6 - n4) / math.log(100)
     nm = math.sqrt(n4 * n6)
-    predicted_rate = 1 / (cfg.c[0] * rep["I"] + 1 / nm)  # with the ln N correction: c_z I N + ln N = ln(1/p0) + C
+    predicted_rate = 1 / (cfg.c[0] * rep.I + 1 / nm)  # with the ln N correction: c_z I N + ln N = ln(1/p0) + C
     print(f"  N*_c(1e-4) = {n4:.2f}, N*_c(1e-6) = {n6:.2f}: dN*/d ln(1/p0) = {numeric_rate:.2f};"
-          f"  predicted 1/(c_z I + 1/N*) = {predicted_rate:.2f} (leading order {rep['log_coefficient']:.2f})")
+          f"  predicted 1/(c_z I + 1/N*) = {predicted_rate:.2f} (leading order {rep.log_coefficient:.2f})")
     check("replicator: N* grows linearly in ln(1/p0) at the predicted rate (within 10%)",
           abs(numeric_rate / predicted_rate - 1) < 0.10)
 
     print("\n5. c_y > 0: a critical prior")
     cy = cfg.with_(c=(0.1, 0.1, 0.05))
     d = predicted_scaling(cy)
-    print(f"  c = {cy.c}: N -> oo system has learnabilities {d.get('n_infinity_learnabilities')}; "
-          f"critical prior p0_c = {d.get('critical_prior')}")
-    check("c_y > 0: no power law, a critical prior exists", (not d["applies"]) and d.get("critical_prior") is not None)
-    below = critical_diversity(cy.with_(p0=0.8 * d["critical_prior"]), n_max=1e8, grid_size=33, t_max=1e9)[0]
-    above = critical_diversity(cy.with_(p0=1.2 * d["critical_prior"]), n_max=1e8, grid_size=33, t_max=1e9)[0]
+    print(f"  c = {cy.c}: N -> oo system has learnabilities {d.n_infinity_learnabilities}; "
+          f"critical prior p0_c = {d.critical_prior}")
+    check("c_y > 0: no power law, a critical prior exists", (not d.applies) and d.critical_prior is not None)
+    below = critical_diversity(cy.with_(p0=0.8 * d.critical_prior), n_max=1e8, grid_size=33, t_max=1e9)[0]
+    above = critical_diversity(cy.with_(p0=1.2 * d.critical_prior), n_max=1e8, grid_size=33, t_max=1e9)[0]
     print(f"  p0 = 0.8 p0_c: N* = {below.n_star} (n_max 1e8);  p0 = 1.2 p0_c: N* = {above.n_star}")
     check("below p0_c no N <= 1e8 suffices; above it one does", below.n_star is None and above.n_star is not None)
 
