@@ -214,7 +214,7 @@ def check_rs6a(context: CheckContext) -> Evidence:
                f"(bisection on the limit system, saturation rule at leading order in 1/N, blow-up cut off at P = 1e8) gives "
                f"prefactor {pred['prefactor']:.5f}; with the cut-off at infinity (the p0 -> 0 limit) {limit.prefactor:.5f} "
                f"(fits in 1/ln P on two disjoint ladders of cut-offs: {limit.fits[0]['limit']:.6f}, {limit.fits[1]['limit']:.6f}; "
-               f"approach ~ -{limit.rate:.4f}/ln P); "
+               f"prefactor(P) ~ limit - {limit.rate:.4f}/ln P); "
                f"predicted vs computed N*_c: " + ", ".join(f"{r['p0']:.0e}: {r['relative_difference']:.1e}" for r in rows)
                + " (relative; criterion < 2e-3 for p0 <= 1e-3).")
     return Evidence(Status.PROVED if ok else Status.FAILED, summary, "symbolic",
