@@ -260,6 +260,33 @@ def test_predicted_scaling_kappa_matches_numeric_n_star():
     assert d.exponent == -1.0
 
 
+
+def _canonical_limit_prefactor(p_cutoff):
+    from workbench.rs._analysis.small_prior import critical_limit_prior
+
+    cfg = HomogeneousConfig()
+    ls = limit_system(cfg.flow, cfg.model, cfg.kappa, cfg.cost)
+    return critical_limit_prior(ls, cfg.x0, cfg.y0, 1.0, 1.0, 1e-3, p_cutoff=p_cutoff) / (cfg.c[0] * cfg.alpha[0])
+
+
+def test_small_prior_prefactor_names_its_cut_off():
+    # the blow-up's cut-off is a parameter; the default (1e8) is the reported prefactor
+    assert _canonical_limit_prefactor(1e8) == pytest.approx(predicted_scaling(HomogeneousConfig())["prefactor"], rel=1e-12)
+    # the independent values at 1e4 and 1e12; the prefactor rises towards its limit
+    low, high, limit = (_canonical_limit_prefactor(pc) for pc in (1e4, 1e12, float("inf")))
+    assert round(low, 5) == 1.80802 and round(high, 5) == 1.80832
+    assert low < high < limit == pytest.approx(1.80849, abs=1e-5)
+
+
+@pytest.mark.slow
+def test_small_prior_limit_agrees_with_two_fits_in_one_over_log_cutoff():
+    from workbench.rs import small_prior_limit
+
+    r = small_prior_limit()
+    assert r.prefactor == pytest.approx(1.808492, abs=2e-6) and r.error < 2e-5
+    assert all(np.all(np.diff(f["prefactors"]) > 0) for f in r.fits)
+    assert 0.004 < r.rate < 0.006
+
 # ----------------------------------------------------------------------------------------------
 # Analysis object and command line
 # ----------------------------------------------------------------------------------------------

@@ -211,3 +211,13 @@ def test_analyze_reads_fractions_like_every_command(capsys, monkeypatch):
     code, out, err = run(capsys, "rs", "analyze", "--kappa", "1/2", "--cost", "1/4", "--json")
     assert code == 0, err
     assert json.loads(out) == {"variant": "gradient", "kappa": 0.5, "cost": 0.25}
+
+
+def test_full_system_bound_is_documented_and_enforced(capsys):
+    from workbench.rs._model.system import DEFAULT_MEMORY_LIMIT, state_bytes
+
+    n_limit = DEFAULT_MEMORY_LIMIT / state_bytes(1, 1)
+    code, out, _ = run(capsys, "rs", "simulate", "--help")
+    assert code == 0 and f"{n_limit:.3g}" in " ".join(out.split())
+    code, _, err = run(capsys, "rs", "simulate", "--full", "--n", f"{1.01 * n_limit:.0f}")
+    assert code == 2 and err.count("\n") == 1 and "4.04 GiB of memory, over the limit of 4 GiB" in err

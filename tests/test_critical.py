@@ -53,3 +53,33 @@ def test_replicator_grows_slower_than_gradient():
     g = critical_diversity([HomogeneousConfig(p0=p) for p in (1e-2, 1e-4)])
     r = critical_diversity([HomogeneousConfig(p0=p, flow=ReplicatorFlow()) for p in (1e-2, 1e-4)])
     assert r[1].n_star / r[0].n_star < g[1].n_star / g[0].n_star
+
+
+def _outcome_at(cfg, n):
+    from workbench.rs import reduced_system, simulate
+
+    return str(simulate(reduced_system(cfg, n=float(n))).outcome[0])
+
+
+def _assert_exact_n_star(p0, n_max):
+    [r] = critical_diversity(HomogeneousConfig(p0=p0), n_max=n_max)
+    assert r.n_star is not None and r.integer_check["consistent"]
+    # the defining relation, checked by simulating afresh: N* - 1 fails, N* succeeds
+    assert _outcome_at(r.config, r.n_star) == "reward-seeking"
+    assert _outcome_at(r.config, r.n_star - 1) == "local"
+    lo, hi = r.bracket
+    assert r.n_star - 1 <= lo < r.n_star_continuous <= hi <= r.n_star
+    return r
+
+
+def test_integer_n_star_is_exact_beyond_the_section_search_resolution():
+    # the section search stops at a relative width of 1e-7, wider than 1 above N = 1e7
+    r = _assert_exact_n_star(1e-8, 1e9)
+    assert r.n_star == 180822871  # two independent integrators agree (issue 12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("p0, n_max", [(1e-10, 1e11), (2e-12, 1e12)])
+def test_integer_n_star_is_exact_up_to_1e12(p0, n_max):
+    r = _assert_exact_n_star(p0, n_max)
+    assert r.n_star == pytest.approx(1.808 / p0, rel=1e-3)

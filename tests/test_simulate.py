@@ -111,3 +111,16 @@ def test_bad_system_shapes():
         RewardSeekingSystem(initial=np.zeros((1, 3, 1)), alpha=-1.0)
     with pytest.raises(WorkbenchError):
         simulate(reduced_system(HomogeneousConfig()), t_max=-1)
+
+
+def test_t_sat_at_the_default_tolerance_matches_a_tight_run():
+    # the event is located on the integrator's own step, not on the cubic interpolant
+    # (which alone limited T_sat to about 1e-5 relative on long steps)
+    from workbench.rs import HomogeneousConfig, reduced_system
+    from workbench.rs._simulate.solvers import DormandPrince
+
+    system = reduced_system([HomogeneousConfig(p0=p) for p in (0.1, 1e-2, 1e-4, 1e-8, 1e-12)])
+    t = simulate(system).t_end
+    tight = simulate(system, solver=DormandPrince(rtol=1e-12, atol=1e-14)).t_end
+    assert np.max(np.abs(t / tight - 1)) < 1e-6
+    assert round(float(t[-1]), 2) == 1024.07

@@ -267,7 +267,12 @@ def add_commands(subparsers) -> None:
     p.add_argument("--n", default="1", help=f"number of environments, in [1, {MAX_ENVIRONMENTS:g}] (default 1)")
     _model_options(p)
     p.add_argument("--criterion", default="saturation", choices=["saturation", "asymptotic"])
-    p.add_argument("--full", action="store_true", help="integrate all N environments instead of the exact reduced system")
+    from workbench.rs._model.system import DEFAULT_MEMORY_LIMIT, format_bytes, state_bytes
+
+    p.add_argument("--full", action="store_true",
+                   help=("integrate all N environments instead of the exact reduced system; it needs about "
+                         f"{state_bytes(1, 1):.0f} bytes per environment and is refused over {format_bytes(DEFAULT_MEMORY_LIMIT)} "
+                         f"(N above about {DEFAULT_MEMORY_LIMIT / state_bytes(1, 1):.3g})"))
     p.add_argument("--plot", metavar="FILE", help="write the trajectory figure (p, a, b, J against t)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_simulate)

@@ -45,6 +45,8 @@ from workbench.rs._analysis.small_prior import (
     limit_system,
     predicted_n_star,
     predicted_scaling,
+    small_prior_limit,
+    SmallPriorLimit,
 )
 from workbench.rs._hetero.geometry import Geometry, calibrate, geometry_by_name, geometry_names, register_geometry
 from workbench.rs._hetero.kernels import Dense32, Dense64, KernelBackend, SparseCutoff, backend_by_name
@@ -129,7 +131,8 @@ __all__ = [
     "Analysis", "analyze", "DriftRule", "late_time_drift", "EquilibriumReport", "EquilibriumSet", "equilibrium_report",
     "probability_field", "LimitSystem", "limit_system", "critical_limit_prior", "critical_prior", "predicted_n_star",
     "predicted_scaling", "ScalingPrediction", "ScalingLaw", "PowerLaw", "LogarithmicLaw", "CriticalPrior",
-    "NoSaturation", "NoRescaling", "NoSwitch", "SymbolicChecks", "derivation_names", "run_derivation",
+    "NoSaturation", "NoRescaling", "NoSwitch", "small_prior_limit", "SmallPriorLimit",
+    "SymbolicChecks", "derivation_names", "run_derivation",
     # heterogeneous coupling and sweeps
     "Geometry", "calibrate", "geometry_by_name", "geometry_names", "register_geometry",
     "Dense32", "Dense64", "KernelBackend", "SparseCutoff", "backend_by_name",

@@ -115,15 +115,33 @@ def limit_system(flow=None, model=None, kappa_value=0, cost_value=0) -> LimitSys
     return LimitSystem(field.variant, True, lims, lims, P_inv, rplus, rminus)
 
 
+#: Where the limit system's blow-up of P is cut off by default (``p_cutoff``). P0* moves with it
+#: like 1/ln(p_cutoff) (see :func:`small_prior_limit`); a run of N environments cuts the blow-up
+#: off near P ~ c_z alpha_z N, so the default describes N* near 1e8-1e9.
+P_CUTOFF = 1e8
+
+
 def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: float, alpha_y: float,
-                   eps: float | None = None, t_max: float = 1e6, log_p_big: float = math.log(1e8)) -> Outcome:
+                   eps: float | None = None, t_max: float = 1e6, p_cutoff: float = P_CUTOFF, _handoff: bool = False):
     """Integrate the limit system in (ln P, logit a, logit b); its :class:`Outcome`.
 
     ``eps=None``: the t -> infinity outcome (the limit system's own invariant regions, or blow-up
     of P). ``eps``: the saturation criterion at leading order in 1/N: while P is finite the
     propensity is O(1/N) and the mean reward is b, so the run is local if b reaches 1 - eps
-    before P blows up (after the blow-up p jumps to 1 on a time scale O(1/N)).
+    before P blows up (after the blow-up p jumps to 1 on a time scale O(1/N)). The blow-up is
+    cut off at ``P = p_cutoff`` and the criterion read there, ``(a + b)/2 < 1 - eps``; beyond
+    ``P_CUTOFF`` the run continues in the time ``tau`` with ``d tau = P dt``, in which the blow-up
+    is at ``tau = infinity``. ``p_cutoff = inf`` reads the criterion in that limit, where b
+    has stopped and a -> 1 (checked symbolically; otherwise an error).
     """
+    if not p_cutoff > 1.0:
+        raise WorkbenchError(f"p_cutoff must be > 1, got {p_cutoff}")
+    if p_cutoff > P_CUTOFF and eps is not None:
+        outcome = _limit_outcome(ls, P0, la0, lb0, rho, alpha_y, eps, t_max, P_CUTOFF, _handoff=True)
+        if isinstance(outcome, tuple):
+            return _continue_blowup(ls, outcome, rho, alpha_y, eps, p_cutoff)
+        return outcome
+    log_p_big = math.log(min(p_cutoff, P_CUTOFF))
     lp, la, lb = ls.components
     vals = {RHO: rho, ALPHA_Y: alpha_y}
     f = sp.lambdify((PP, A, B), [sp.cancel(lp / PP).subs(vals), sp.cancel(la / (A * (1 - A))).subs(vals),
@@ -170,6 +188,8 @@ def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: floa
         # p crosses 0 -> 1 on the fast time scale with a, b frozen: J = b + p (a - b) reaches 1 - eps
         # before p = 1/2 exactly when (a + b)/2 >= 1 - eps.
         _, la_end, lb_end = sol.y_events[2][0]
+        if _handoff:
+            return tuple(sol.y_events[2][0])  # the caller continues the blow-up past P_CUTOFF
         return Outcome.REWARD_SEEKING if 0.5 * (sig(la_end) + sig(lb_end)) < 1 - eps else Outcome.LOCAL
     if sol.t_events[0].size or sol.t_events[2].size:
         return Outcome.REWARD_SEEKING
@@ -178,10 +198,58 @@ def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: floa
     return Outcome.UNDECIDED
 
 
+def _continue_blowup(ls: LimitSystem, state, rho: float, alpha_y: float, eps: float, p_cutoff: float) -> Outcome:
+    """Continue a run from ``P = P_CUTOFF`` to ``p_cutoff`` in ``tau`` (``d tau = P dt``) and read the criterion."""
+    lp, la, lb = ls.components
+    vals = {RHO: rho, ALPHA_Y: alpha_y}
+    comps = [sp.cancel(lp / PP**2), sp.cancel(la / (A * (1 - A) * PP)), sp.cancel(lb / (B * (1 - B) * PP))]
+    if math.isinf(p_cutoff):
+        # a -> 1 as tau -> oo when its tau-velocity stays positive as P -> oo; b stops (its velocity ~ 1/P)
+        a_rate = sp.limit(comps[1], PP, sp.oo)
+        s_a = sp.Symbol("s_a", positive=True)
+        b_stops = sp.limit(comps[2], PP, sp.oo) == 0
+        if not (b_stops and not a_rate.has(B) and bool(sp.factor(sp.together(a_rate.subs(vals).subs(A, s_a / (1 + s_a)))).is_positive)):
+            raise WorkbenchError("p_cutoff = inf needs a -> 1 and b frozen as P -> oo in the limit system; give a finite p_cutoff")
+    f = sp.lambdify((PP, A, B), [c.subs(vals) for c in comps], "numpy")
+
+    def sig(u):
+        return 0.5 * (1 + math.tanh(0.5 * u))
+
+    def rhs(tau, s):
+        return f(math.exp(min(s[0], 705.0)), sig(s[1]), sig(s[2]))
+
+    # past ln P = 700 the remaining change of b is below 1e-300 (its tau-velocity is O(1/P))
+    log_end = 700.0 if math.isinf(p_cutoff) else math.log(p_cutoff)
+
+    def end(tau, s):
+        return s[0] - log_end
+    end.terminal, end.direction = True, 1
+
+    def saturated(tau, s):
+        return s[2] - math.log((1 - eps) / eps)
+    saturated.terminal, saturated.direction = True, 1
+
+    sol = solve_ivp(rhs, (0, 1e12), list(state), method="LSODA", rtol=1e-10, atol=1e-12, events=[end, saturated])
+    if sol.t_events[1].size:
+        return Outcome.LOCAL
+    if not sol.t_events[0].size:
+        return Outcome.UNDECIDED
+    _, la_end, lb_end = sol.y_events[0][0]
+    a_end = 1.0 if math.isinf(p_cutoff) else sig(la_end)
+    return Outcome.REWARD_SEEKING if 0.5 * (a_end + sig(lb_end)) < 1 - eps else Outcome.LOCAL
+
+
 def critical_limit_prior(ls: LimitSystem, la0: float, lb0: float, rho: float, alpha_y: float,
-                         eps: float | None = None, rel_tol: float = 1e-9) -> float | None:
-    r"""Critical :math:`P_0^*` of the limit system by bisection on :math:`\ln P_0` (see ``_limit_outcome``)."""
+                         eps: float | None = None, rel_tol: float = 1e-9, *, p_cutoff: float = P_CUTOFF) -> float | None:
+    r"""Critical :math:`P_0^*` of the limit system by bisection on :math:`\ln P_0` (see ``_limit_outcome``).
+
+    ``p_cutoff``: where the blow-up of P is cut off and the saturation criterion read
+    (default :data:`P_CUTOFF` = 1e8; ``inf`` for the limit; ignored for ``eps=None``, where a
+    blow-up is reward-seeking whatever the cut-off). :math:`P_0^*` depends on it like
+    :math:`1/\ln` ``p_cutoff``; :func:`small_prior_limit` gives the limit and the rate.
+    """
     lo, hi = math.log(1e-8), math.log(1e4)
+<<<<<<< HEAD
     if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps) != Outcome.REWARD_SEEKING:
         return None
     if _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps) == Outcome.REWARD_SEEKING:
@@ -189,6 +257,15 @@ def critical_limit_prior(ls: LimitSystem, la0: float, lb0: float, rho: float, al
     while hi - lo > rel_tol:
         mid = 0.5 * (lo + hi)
         if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps) == Outcome.REWARD_SEEKING:
+=======
+    if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) != Outcome.REWARD_SEEKING:
+        return None
+    if _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
+        return 0.0
+    while hi - lo > rel_tol:
+        mid = 0.5 * (lo + hi)
+        if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
+>>>>>>> s3-num
             hi = mid
         else:
             lo = mid
@@ -339,3 +416,87 @@ def critical_prior(config: HomogeneousConfig, *, lo: float = 1e-8, hi: float = 0
         b = mids[j] if j < len(mids) else b
     return {"critical_prior": float(math.sqrt(a * b)), "critical_prior_bracket": [float(a), float(b)],
             "n_infinity_learnabilities": list(lim_alpha)}
+
+
+#: Cut-offs of the blow-up used by :func:`small_prior_limit`: two disjoint ladders, one fit each.
+LIMIT_CUTOFFS = ((1e4, 1e6, 1e8, 1e10, 1e12, 1e16), (1e20, 1e30, 1e50, 1e100, 1e200, 1e300))
+
+
+@dataclass(frozen=True)
+class SmallPriorLimit:
+    r"""The small-prior prefactor of :math:`N^*` as the limit system's cut-off goes to infinity.
+
+    The saturation prefactor read from the limit system depends on where its blow-up is cut
+    off, :math:`P_c`, like :math:`L - C/\ln P_c`: ``a`` keeps learning during the blow-up, by
+    :math:`\int P\,dt = \ln P/(a - b)`, so ``1 - a ~ 1/ln P``. A run of N environments cuts
+    the blow-up off near :math:`P \sim c_z\alpha^z N`, so :math:`N^* p_0` tends to L like
+    :math:`1/\ln N` as :math:`p_0 \to 0`.
+
+    Attributes
+    ----------
+    prefactor : float
+        L from the limit system with the cut-off at infinity (b frozen, a = 1 at the blow-up).
+    fits : tuple of dict
+        Two independent fits :math:`L + C x + D x^2`, :math:`x = 1/\ln P_c`, on disjoint ladders
+        of cut-offs (``cutoffs``, ``prefactors``, ``limit``, ``rate`` C).
+    error : float
+        Error estimate of L: the larger distance of either fit's limit from ``prefactor``.
+    rate : float
+        C in ``prefactor(P_c) ~ L - C / ln P_c`` (from the fit on the larger cut-offs).
+    """
+
+    eps: float
+    prefactor: float
+    error: float
+    rate: float
+    fits: tuple
+    p_cutoff_default: float
+
+    def to_json(self) -> dict:
+        return {"eps": self.eps, "prefactor": self.prefactor, "error": self.error, "rate": self.rate,
+                "fits": list(self.fits), "p_cutoff_default": self.p_cutoff_default}
+
+
+def small_prior_limit(config: HomogeneousConfig | None = None, *, eps: float = 1e-3, cutoffs=LIMIT_CUTOFFS) -> SmallPriorLimit:
+    r"""The true small-prior saturation prefactor (cut-off at infinity) with an error estimate.
+
+    The prefactor of :func:`predicted_scaling` is read with the blow-up cut off at
+    :data:`P_CUTOFF` (1e8). This computes the limit directly (``p_cutoff = inf``) and checks it
+    against two quadratic fits in :math:`1/\ln P_c` on disjoint ladders of cut-offs. Needs the
+    power-law case (:math:`c_y = 0`, a limit system with a = 1 reached at the blow-up).
+
+    Examples
+    --------
+    >>> r = small_prior_limit()  # about 30 s  # doctest: +SKIP
+    >>> round(r.prefactor, 5), r.error < 2e-5, round(r.rate, 4)  # doctest: +SKIP
+    (1.80849, True, 0.0053)
+    """
+    config = config or HomogeneousConfig()
+    az, ax, ay = config.alpha
+    cz, cx, cy = config.c
+    if cy != 0 or cz == 0 or cx == 0 or config.cost != 0:
+        raise WorkbenchError("small_prior_limit needs the power-law case: c_y = 0, c_z > 0, c_x > 0 and no cost")
+    ls = limit_system(config.flow, config.model, config.kappa, config.cost)
+    if not ls.exists:
+        raise WorkbenchError(f"the small-prior limit system does not exist for the {config.flow.name} flow")
+    rho = (cx * ax) / (cz * az)
+    la0, lb0 = config.x0 + config.kappa * config.y0, config.y0
+
+    def prefactor(pc):
+        P0 = critical_limit_prior(ls, la0, lb0, rho, ay, eps, p_cutoff=pc)
+        if not P0:
+            raise WorkbenchError(f"the limit system has no switch in P0 at p_cutoff = {pc:g}")
+        return P0 / (cz * az)
+
+    L = prefactor(math.inf)
+    fits = []
+    for ladder in cutoffs:
+        ladder = tuple(float(c) for c in ladder)
+        if len(ladder) < 3:
+            raise WorkbenchError("each ladder of cut-offs needs at least 3 values for a quadratic fit")
+        vals = [prefactor(c) for c in ladder]
+        x = 1.0 / np.log(ladder)
+        D, C, L_fit = np.polyfit(x, vals, 2)
+        fits.append({"cutoffs": list(ladder), "prefactors": vals, "limit": float(L_fit), "rate": float(-C), "curvature": float(D)})
+    error = max(abs(f["limit"] - L) for f in fits)
+    return SmallPriorLimit(eps, float(L), float(error), fits[-1]["rate"], tuple(fits), P_CUTOFF)

@@ -108,7 +108,10 @@ def critical_diversity(
        monotonicity check: exactly one local-to-reward-seeking switch);
     2. the first switch refined by a 16-point section search on ``log N`` until the bracket's
        relative width is below ``rel_tol``;
-    3. the integer ``N*`` = ``ceil(lo)`` checked by simulating ``N*`` and ``N* - 1``.
+    3. bisection on integers inside that bracket until the upper end ``N*`` and ``N* - 1`` are
+       adjacent (exact for any N that a float holds exactly, i.e. up to 2**53; none needed
+       while the bracket holds at most one integer, i.e. below about ``1 / rel_tol``);
+    4. the integer ``N*`` checked by simulating ``N*`` and ``N* - 1``.
 
     Parameters
     ----------
@@ -176,8 +179,28 @@ def critical_diversity(
                 lo = float(pts[row, -1])
             brackets[k] = [lo, hi]
 
-    # 3. Integer N*: ceil(lo) must be reward-seeking and ceil(lo) - 1 local.
-    cand = {k: max(1, math.ceil(brackets[k][0])) for k in range(K) if brackets[k] is not None}
+    # 3. Integer bisection: the section search stops at a relative width, which is wider than 1
+    #    once N* passes 1 / rel_tol. Bisect on integers, L local and H reward-seeking, until
+    #    H - L = 1 (no simulation when the bracket already holds at most one integer).
+    ints = {k: [max(1, math.ceil(brackets[k][0]) - 1), max(1, math.ceil(brackets[k][1]))] for k in range(K) if brackets[k] is not None}
+    while True:
+        ks = [k for k in ints if ints[k][1] - ints[k][0] > 1]
+        if not ks:
+            break
+        mids = [(ints[k][0] + ints[k][1]) // 2 for k in ks]
+        o = _outcomes([configs[k] for k in ks], np.array(mids, dtype=float), solver, criterion, t_max)
+        for k, mid, outcome in zip(ks, mids, o):
+            if outcome == UNDECIDED:
+                meta[k] = (False, meta[k][1], meta[k][2] + 1)
+            ints[k][1 if outcome == REWARD_SEEKING else 0] = mid
+            # every simulated point also narrows the continuous bracket
+            if outcome == REWARD_SEEKING and mid < brackets[k][1]:
+                brackets[k][1] = float(mid)
+            elif outcome != REWARD_SEEKING and mid > brackets[k][0]:
+                brackets[k][0] = float(mid)
+
+    # 4. Integer N*: the upper end must be reward-seeking and the one below it local.
+    cand = {k: ints[k][1] for k in ints}
     checks = {}
     if cand:
         ks = list(cand)

@@ -207,6 +207,47 @@ def _locate_crossing(g, g0, g1, iterations: int = 40, tol: float = 1e-10, ftol: 
     return hi
 
 
+def _refine_crossing(criterion, solver, field, ya, fa, h, theta, y_theta, g0, iterations: int = 30):
+    """Move the event from the interpolant onto the integrator's own trajectory.
+
+    The cubic interpolant is good to O(h^4) on a step while the step itself is fifth order, so
+    on long steps it limits T_sat. Here ``g(theta)`` is the event value after one solver step
+    of length ``theta * h`` from the step's start; its root is bracketed and found by the
+    Illinois rule (as :func:`_locate_crossing`) to ``theta`` within 1e-13, i.e. T_sat to near
+    machine precision relative to the step. The returned point has ``g >= 0`` (saturated).
+    """
+
+    def g(th):
+        return criterion.event_value(field, solver.attempt(field, ya, fa, th * h)[0])
+
+    # bracket: shrink or grow theta around the interpolant's root until the sign changes
+    g_t = g(theta)
+    lo, hi = np.zeros(theta.size), np.ones(theta.size)
+    f_lo, f_hi = g0.astype(float).copy(), g(hi)
+    ok = np.isfinite(g_t) & np.isfinite(f_hi) & (f_hi >= 0)
+    lo, f_lo = np.where(ok & (g_t < 0), theta, lo), np.where(ok & (g_t < 0), g_t, f_lo)
+    hi, f_hi = np.where(ok & (g_t >= 0), theta, hi), np.where(ok & (g_t >= 0), g_t, f_hi)
+    side = np.zeros(theta.size, dtype=np.int8)
+    for _ in range(iterations):
+        open_ = ok & (hi - lo > 1e-13) & (f_hi > 0)
+        if not open_.any():
+            break
+        denom = f_hi - f_lo
+        mid = np.where(denom > 0, hi - f_hi * (hi - lo) / np.where(denom > 0, denom, 1.0), 0.5 * (lo + hi))
+        mid = np.clip(mid, lo, hi)
+        f_mid = g(mid)
+        up = (f_mid >= 0) & open_
+        down = ~up & open_
+        hi, f_hi = np.where(up, mid, hi), np.where(up, f_mid, f_hi)
+        lo, f_lo = np.where(down, mid, lo), np.where(down, f_mid, f_lo)
+        f_lo = np.where(up & (side == 1), 0.5 * f_lo, f_lo)
+        f_hi = np.where(down & (side == -1), 0.5 * f_hi, f_hi)
+        side = np.where(up, 1, np.where(down, -1, side)).astype(np.int8)
+    y_new = solver.attempt(field, ya, fa, hi * h)[0]
+    keep = ok.reshape((-1,) + (1,) * (y_theta.ndim - 1))
+    return np.where(ok, hi, theta), np.where(keep, y_new, y_theta)
+
+
 def _trial_arithmetic():
     # A trial step may overflow (a huge learnability, a too long step): it is then rejected or
     # ends the run as "non-finite", so the floating-point warnings are expected, not errors.
@@ -366,6 +407,9 @@ def simulate(
         sub = field0.restrict(gidx)
         theta = _locate_crossing(lambda th: criterion.event_value(sub, hermite(ya, fa, yb, fb, hs, th)), ea, eb)
         y_ev = hermite(ya, fa, yb, fb, hs, theta)
+        if solver.adaptive:
+            with _trial_arithmetic():
+                theta, y_ev = _refine_crossing(criterion, solver, sub, ya, fa, hs, theta, y_ev, ea)
         finish(np.arange(gidx.size), gidx, ts + theta * hs, y_ev, criterion.classify(sub, y_ev), criterion.event_reason, ns)
 
     p = field0.propensity(out_state)
