@@ -249,15 +249,6 @@ def critical_limit_prior(ls: LimitSystem, la0: float, lb0: float, rho: float, al
     :math:`1/\ln` ``p_cutoff``; :func:`small_prior_limit` gives the limit and the rate.
     """
     lo, hi = math.log(1e-8), math.log(1e4)
-<<<<<<< HEAD
-    if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps) != Outcome.REWARD_SEEKING:
-        return None
-    if _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps) == Outcome.REWARD_SEEKING:
-        return 0.0
-    while hi - lo > rel_tol:
-        mid = 0.5 * (lo + hi)
-        if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps) == Outcome.REWARD_SEEKING:
-=======
     if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) != Outcome.REWARD_SEEKING:
         return None
     if _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
@@ -265,7 +256,6 @@ def critical_limit_prior(ls: LimitSystem, la0: float, lb0: float, rho: float, al
     while hi - lo > rel_tol:
         mid = 0.5 * (lo + hi)
         if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
->>>>>>> s3-num
             hi = mid
         else:
             lo = mid
