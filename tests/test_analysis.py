@@ -271,7 +271,7 @@ def _canonical_limit_prefactor(p_cutoff):
 
 def test_small_prior_prefactor_names_its_cut_off():
     # the blow-up's cut-off is a parameter; the default (1e8) is the reported prefactor
-    assert _canonical_limit_prefactor(1e8) == pytest.approx(predicted_scaling(HomogeneousConfig())["prefactor"], rel=1e-12)
+    assert _canonical_limit_prefactor(1e8) == pytest.approx(predicted_scaling(HomogeneousConfig()).prefactor, rel=1e-12)
     # the independent values at 1e4 and 1e12; the prefactor rises towards its limit
     low, high, limit = (_canonical_limit_prefactor(pc) for pc in (1e4, 1e12, float("inf")))
     assert round(low, 5) == 1.80802 and round(high, 5) == 1.80832
