@@ -42,7 +42,7 @@ from workbench.power._plotting.figures import (
     plot_power_vs_gamma,
     plot_weak_fraction_vs_gamma,
 )
-from workbench.power._orbits.votes import orbit_vote
+from workbench.power._orbits.votes import Exact, orbit_vote
 from workbench.power._orbits.power import power
 from workbench.power._orbits.rules import AntiOpt, BestOfK, Boltzmann, FracOptimal, Satisfice, UniformQuantiliser
 from workbench.power._visits.visits import options
@@ -100,7 +100,7 @@ def votes_over(mdp, state, a, b, rewards, criterion=None, *, limit=300_000, **kw
     out, skipped = [], 0
     for r in rewards:
         try:
-            out.append((r, orbit_vote(mdp, state, a, b, r, criterion, limit=limit, **kwargs)))
+            out.append((r, orbit_vote(mdp, state, a, b, r, criterion, method=Exact(limit=limit), **kwargs)))
         except EnumerationTooLarge as exc:
             if exc.parameter != "limit":  # only orbits over the exact-count limit are skipped
                 raise

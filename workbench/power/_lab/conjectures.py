@@ -65,6 +65,7 @@ from workbench._errors import EnumerationTooLarge, WorkbenchError
 from workbench.power._orbits.copies import find_copies, copies_at
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
 from workbench.power._mdp.mdp import MDP, dumps_mdp
+from workbench.power._orbits.methods import Exact
 from workbench.power._orbits.votes import orbit_vote
 from workbench.power._visits.visits import non_dominated, options
 
@@ -532,7 +533,7 @@ class _Runner:
                 if self.cap_reached():
                     raise _Out
                 try:
-                    v = orbit_vote(mdp, state, list(a), list(b), r, crit, limit=_VOTE_LIMIT)
+                    v = orbit_vote(mdp, state, list(a), list(b), r, crit, method=Exact(limit=_VOTE_LIMIT))
                 except EnumerationTooLarge as exc:
                     if exc.parameter != "limit":  # only orbits over the exact-count limit are skipped
                         raise
@@ -553,7 +554,7 @@ def is_counterexample(conj: Conjecture, mdp, state, a, b, reward, crit) -> bool:
         hyp = conj.hypotheses(mdp, state, list(a), list(b), crit)
         if hyp is None:
             return False
-        v = orbit_vote(mdp, state, list(a), list(b), list(reward), crit, limit=_VOTE_LIMIT)
+        v = orbit_vote(mdp, state, list(a), list(b), list(reward), crit, method=Exact(limit=_VOTE_LIMIT))
     except WorkbenchError:
         return False
     return not conj.holds(v, hyp)
@@ -655,7 +656,7 @@ def shrink(conj: Conjecture, case, *, max_steps: int = DEFAULT_SHRINK_STEPS, sta
 def counterexample_record(conj: Conjecture, case) -> dict:
     mdp, state, a, b, reward, crit = case
     hyp = conj.hypotheses(mdp, state, list(a), list(b), crit)
-    v = orbit_vote(mdp, state, list(a), list(b), list(reward), crit, limit=_VOTE_LIMIT)
+    v = orbit_vote(mdp, state, list(a), list(b), list(reward), crit, method=Exact(limit=_VOTE_LIMIT))
     crit_args = f"--criterion {crit.name}" + (f" --gamma {_fs(crit.gamma)}" if crit.name == "discounted" else "")
     rtxt = ",".join(_fs(x) for x in reward)
     command = (f"workbench orbit counterexample.toml --state {state} --a {','.join(a)} --b {','.join(b)} "
@@ -727,7 +728,7 @@ def _hypothesis_phase(conj, runner, max_states, seed, examples, result):
             fam["vacuous"] += 1
             return False
         try:
-            v = orbit_vote(c[0], c[1], list(c[2]), list(c[3]), list(c[4]), c[5], limit=_VOTE_LIMIT)
+            v = orbit_vote(c[0], c[1], list(c[2]), list(c[3]), list(c[4]), c[5], method=Exact(limit=_VOTE_LIMIT))
         except WorkbenchError:
             result.skipped_over_limit += 1
             return False
