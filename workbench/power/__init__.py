@@ -22,16 +22,9 @@ from workbench.power._orbits.domains import featurized_orbit_vote, state_action_
 from workbench.power._mdp.generators import chain, gridworld, random_deterministic, star, terminal_choice
 from workbench.power._mdp.mdp import MDP, dumps_mdp, load_mdp, loads_mdp
 from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
-from workbench.power._lab.conjectures import (
-    Conjecture,
-    SearchResult,
-    conjecture_names,
-    get_conjecture,
-    is_counterexample,
-    register_conjecture,
-    run_search,
-    shrink,
-)
+from workbench.power._lab.registry import Conjecture, RewardFamily, conjecture_names, get_conjecture, register_conjecture
+from workbench.power._lab.search import SearchOutcome, SearchResult, run_search
+from workbench.power._lab.shrinking import is_counterexample, shrink
 from workbench.power._orbits.methods import Exact, Sampled, VoteMethod
 from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
 from workbench.power._orbits.votes import orbit_vote, orbit_vote_sets
@@ -78,7 +71,7 @@ __all__ = [
     "optimality_probability", "power_by_value_iteration", "power_of_actions",
     "DecisionRule", "IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
     "state_action_mdp", "featurized_orbit_vote",
-    "Conjecture", "SearchResult", "conjecture_names", "get_conjecture", "is_counterexample", "register_conjecture",
+    "Conjecture", "RewardFamily", "SearchResult", "SearchOutcome", "conjecture_names", "get_conjecture", "is_counterexample", "register_conjecture",
     "run_search", "shrink",
     *_FIGURES,
 ]
