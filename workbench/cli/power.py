@@ -382,7 +382,7 @@ def add_commands(subparsers) -> None:
                    help=f"largest exact enumeration (arrangements on relevant states; at most {_MAX_LIMIT:,})")
     p.add_argument("--samples", help="estimate the vote from this many uniform orbit elements instead of counting "
                                      "exactly (at most 10,000,000; --limit then does not apply)")
-    p.add_argument("--seed", default="0")
+    p.add_argument("--seed", default="0", help="seed of the draws with --samples (default 0)")
     p.add_argument("--json", action="store_true")
     _limit_flags(p, vectors=False)
     p.set_defaults(func=run_orbit)

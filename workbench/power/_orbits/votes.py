@@ -346,6 +346,24 @@ def orbit_vote(mdp, state, a, b, reward, criterion=None, *, max_visits: int = MA
     >>> v = orbit_vote(m, "start", ["candy"], ["wait"], [0, 0, 3, 2, 1])
     >>> v.weak_fraction_b
     Fraction(2, 3)
+    >>> v
+    OrbitVote(A 20 | B 40 | tie 0 of 60 distinct orbit elements; weak fraction B >= A 2/3; average reward (RSDs, transient reward ignored), rule optimal, exact)
+
+    An exact vote over its limit raises instead of sampling; sampling is asked for explicitly:
+
+    >>> from workbench.power import gridworld
+    >>> g, r = gridworld(3, 3), list(range(9))
+    >>> orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], r, method=Exact(limit=10))
+    Traceback (most recent call last):
+        ...
+    workbench._errors.EnumerationTooLarge: exact orbit vote needs 362,880 arrangements of values on 9 relevant states, above the limit 10; raise `limit` of Exact or count with method=Sampled(samples, seed) for an estimate
+    >>> s = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], r, method=Sampled(samples=20_000, seed=1))
+    >>> str(s.method), [round(x, 4) for x in s.ci]
+    ('sampled', [0.9844, 0.9877])
+
+    References
+    ----------
+    Turner & Tadepalli 2022 (RDSP), Thm D.11; spec §2 and §5 (the Wait! MDP).
     """
     from workbench.power._visits.visits import options
 
