@@ -1,7 +1,9 @@
-"""Structured families of the lab: copies of small gadgets behind two hubs, and their rewards."""
+"""The lab's families of cases: all small deterministic MDPs (by successor masks), copies of small
+gadgets behind two hubs, and their rewards."""
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 from workbench.power._mdp.mdp import MDP
@@ -105,3 +107,25 @@ def _generic(n, rng):
         r = [Fraction(int(x), 10**9) for x in rng.integers(1, 10**9, size=n)]
         if len(set(r)) == n:
             return r
+
+
+def _mdp_from_masks(masks) -> MDP:
+    k = len(masks)
+    succ = {f"s{i}": [f"s{j}" for j in range(k) if masks[i] >> j & 1] for i in range(k)}
+    return MDP.from_successors(succ, name=f"lab{k}", start="s0")
+
+
+def _splits(actions):
+    acts = list(actions)
+    out = []
+    for ra in range(1, len(acts)):
+        for A in itertools.combinations(acts, ra):
+            rest = [x for x in acts if x not in A]
+            for rb in range(1, len(rest) + 1):
+                for B in itertools.combinations(rest, rb):
+                    out.append((A, B))
+    return out
+
+
+def _order_types(k):
+    return [list(c) for c in itertools.combinations_with_replacement(range(k), k)]

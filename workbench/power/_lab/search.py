@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import enum
 import itertools
-import random as _random
 import time  # only to report how long a search took; no decision depends on the clock
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from workbench._errors import EnumerationTooLarge, WorkbenchError
-from workbench.power._lab.gadgets import _generic
+from workbench.power._lab.gadgets import _generic, _mdp_from_masks, _order_types, _splits
+from workbench.power._lab.hypothesis_phase import _hypothesis_phase
 from workbench.power._lab.registry import (
     DEFAULT_MAX_CASES,
     DEFAULT_RANDOM_PAIRS,
@@ -26,7 +26,6 @@ from workbench.power._lab.registry import (
     get_conjecture,
 )
 from workbench.power._lab.shrinking import counterexample_record, shrink
-from workbench.power._mdp.mdp import MDP
 from workbench.power._orbits.votes import orbit_vote
 
 __all__ = ["SearchResult", "SearchOutcome", "run_search", "PHASES"]
@@ -151,28 +150,6 @@ class _Found(Exception):
         self.case = case
 
 
-def _mdp_from_masks(masks) -> MDP:
-    k = len(masks)
-    succ = {f"s{i}": [f"s{j}" for j in range(k) if masks[i] >> j & 1] for i in range(k)}
-    return MDP.from_successors(succ, name=f"lab{k}", start="s0")
-
-
-def _splits(actions):
-    acts = list(actions)
-    out = []
-    for ra in range(1, len(acts)):
-        for A in itertools.combinations(acts, ra):
-            rest = [x for x in acts if x not in A]
-            for rb in range(1, len(rest) + 1):
-                for B in itertools.combinations(rest, rb):
-                    out.append((A, B))
-    return out
-
-
-def _order_types(k):
-    return [list(c) for c in itertools.combinations_with_replacement(range(k), k)]
-
-
 class _Runner:
     def __init__(self, conj: Conjecture, max_cases: int | None, result: SearchResult):
         self.conj, self.result = conj, result
@@ -213,74 +190,6 @@ class _Runner:
                         raise _Found(case)
                     return case
         return None
-
-
-def _hypothesis_phase(conj, runner, max_states, seed, examples, result):
-    """Generate (graph, split, reward) with hypothesis, seeded from ``seed``.
-
-    Generation only: hypothesis's own shrinker gives up on a wall-clock limit, so the lab's
-    step-capped :func:`shrink` minimises what is found instead.
-    """
-    try:
-        from hypothesis import HealthCheck, Phase, find, settings
-        from hypothesis import strategies as st
-        from hypothesis.errors import NoSuchExample, Unsatisfiable
-    except ImportError:  # pragma: no cover - hypothesis is a test extra
-        result.phases["hypothesis"] = "skipped: the hypothesis package is not installed"
-        return None
-    kmax = max(2, min(max_states, 6))
-
-    @st.composite
-    def cases(draw):
-        k = draw(st.integers(2, kmax))
-        masks = [draw(st.integers(1, 2**k - 1)) for _ in range(k)]
-        mdp = _mdp_from_masks(masks)
-        acts = mdp.actions("s0")
-        if len(acts) < 2:
-            return None
-        a = draw(st.lists(st.sampled_from(acts), min_size=1, max_size=len(acts) - 1, unique=True))
-        rest = [x for x in acts if x not in a]
-        b = draw(st.lists(st.sampled_from(rest), min_size=1, max_size=len(rest), unique=True))
-        if conj.rewards is RewardFamily.GENERIC:
-            r = [Fraction(x, 997) for x in draw(st.lists(st.integers(0, 10**6), min_size=k, max_size=k, unique=True))]
-        else:
-            r = draw(st.lists(st.integers(0, 3), min_size=k, max_size=k))
-        crit = draw(st.sampled_from(list(conj.criteria)))
-        return mdp, "s0", tuple(a), tuple(b), tuple(r), crit
-
-    counted = {"n": 0}
-
-    def condition(c):
-        if c is None:
-            return False
-        if runner.cap_reached():
-            result.cap_reached = True
-            return False
-        counted["n"] += 1
-        hyp = conj.hypotheses(c[0], c[1], list(c[2]), list(c[3]), c[5])
-        result.cases_examined += 1
-        fam = result.per_family.setdefault("hypothesis-generated", {"cases_checked": 0, "vacuous": 0})
-        if hyp is None:
-            result.vacuous += 1
-            fam["vacuous"] += 1
-            return False
-        try:
-            v = orbit_vote(c[0], c[1], list(c[2]), list(c[3]), list(c[4]), c[5], method=VOTE_METHOD)
-        except WorkbenchError:
-            result.skipped_over_limit += 1
-            return False
-        result.cases_checked += 1
-        fam["cases_checked"] += 1
-        return not conj.holds(v, hyp)
-
-    s = settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-                 phases=[Phase.generate], report_multiple_bugs=False)
-    try:
-        found = find(cases(), condition, settings=s, random=_random.Random(seed))
-    except (NoSuchExample, Unsatisfiable):
-        found = None
-    result.phases["hypothesis"] = f"{counted['n']} generated cases with a choice at s0 (max_examples={examples})"
-    return found
 
 
 PHASES = ("exhaustive", "structured", "random", "hypothesis")
