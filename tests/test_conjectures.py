@@ -13,13 +13,13 @@ from workbench.power import loads_mdp, orbit_vote
 from workbench.power._lab.conjectures import (
     GADGETS,
     Conjecture,
-    _REGISTRY,
     conjecture_names,
     fractional_hypotheses,
     gadget_mdp,
     register_conjecture,
     run_search,
 )
+from workbench.power._lab.registry import _REGISTRY
 
 
 def run(capsys, *argv):

@@ -16,6 +16,7 @@ from workbench._errors import EnumerationTooLarge, InvalidMDP, ResourceTooLarge,
 from workbench.power import (
     Blackwell,
     MDP,
+    Exact,
     chain,
     dumps_mdp,
     gridworld,
@@ -264,7 +265,7 @@ def test_non_dominated_is_bounded():
 
 def test_orbit_limit_names_the_flag(capsys):
     with pytest.raises(EnumerationTooLarge) as exc:
-        orbit_vote(gridworld(3, 3), "r0c0", ["r0c1"], ["r1c0"], list(range(9)), limit=10)
+        orbit_vote(gridworld(3, 3), "r0c0", ["r0c1"], ["r1c0"], list(range(9)), method=Exact(limit=10))
     assert exc.value.parameter == "limit" and "`limit`" in str(exc.value)
     err = one_line_error(capsys, "orbit", GRID, "--a", "r0c1", "--b", "r1c0", "--reward", "1,2,3,4,5,6,7,8,9", "--limit", "10")
     assert "raise --limit or give --samples K" in err
@@ -285,7 +286,7 @@ def test_counts_beyond_4300_digits_print(capsys):
     import math
 
     from workbench.cli.power import _long_ints, _print_orbit
-    from workbench.power._orbits.votes import OrbitVote
+    from workbench.power import OrbitVote
     from workbench.cli._main import print_json
 
     size = math.factorial(2001)
@@ -363,7 +364,7 @@ def test_large_bestof_stays_finite():
 
 
 def test_exact_big_integer_work_is_bounded(capsys, monkeypatch):
-    import workbench.power._orbits.votes as _orbits
+    import workbench.power._orbits.comparisons as _orbits
 
     opttsp = str(ROOT / "mdps/opttsp_figure1.toml")
     huge = "1e999,1e998,-1e999,1/3e-999,5,6,7,8,9,10,11"

@@ -15,6 +15,9 @@ from workbench.power import (
     Average,
     Blackwell,
     Discounted,
+    Exact,
+    Sampled,
+    VoteMethod,
     copies_at,
     gridworld,
     load_mdp,
@@ -25,7 +28,8 @@ from workbench.power import (
     random_deterministic,
     terminal_choice,
 )
-from workbench.power._orbits.votes import _block_counts, _count_arrangements
+from workbench.power._orbits.closed_forms import _block_counts
+from workbench.power._orbits.counting import _count_arrangements
 from workbench.testing import deterministic_mdps, permutations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -205,9 +209,9 @@ def test_sampling_past_the_limit_and_refusal():
     g = gridworld(3, 3)
     r = list(range(9))
     with pytest.raises(WorkbenchError, match="limit"):
-        orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], r, limit=100)
+        orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], r, method=Exact(limit=100))
     exact = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], r)
-    s = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], r, limit=100, samples=20000, seed=1)
+    s = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], r, method=Sampled(samples=20000, seed=1))
     assert s.method == "sampled" and s.samples == 20000 and s.total == 20000
     lo, hi = s.ci
     assert lo <= float(exact.weak_fraction_a) <= hi
@@ -259,7 +263,7 @@ def test_property_certified_copies_bound_every_orbit(m, data):
 
 def test_exact_when_integers_overflow_float64():
     # huge denominators force the float-then-exact (single level) and object (multi-level) paths
-    from workbench.power._orbits.votes import _choose_dtype
+    from workbench.power._orbits.comparisons import _choose_dtype
 
     r = [Fraction(1, 10**17 + 3), Fraction(2, 10**17 + 3) + Fraction(1, 10**30), Fraction(2, 10**17 + 3), 0, 10**12]
     for crit in [Discounted(Fraction(999, 1000)), Blackwell(), Average()]:
@@ -315,7 +319,7 @@ def test_blackwell_ten_factorial_enumeration():
     g = gridworld(5, 2)
     v = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], list(range(10)), Blackwell())
     assert v.total == v.orbit_size == math.factorial(10)
-    s = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], list(range(10)), Blackwell(), limit=10, samples=50_000, seed=3)
+    s = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], list(range(10)), Blackwell(), method=Sampled(samples=50_000, seed=3))
     assert s.ci[0] <= float(v.weak_fraction_a) <= s.ci[1]
 
 
@@ -338,3 +342,38 @@ def test_live_51_die_2_discounted_and_blackwell_exact():
     d = orbit_vote(m, "start", ["die"], ["live"], list(range(56)), Discounted(Fraction(1, 2)))
     assert d.method == "exact" and d.total == math.factorial(56)
     assert d.weak_fraction_b == Fraction(34017007, 45837792) < Fraction(25, 26)  # far below the average law
+
+
+def test_method_objects_never_switch():
+    w = load_mdp(ROOT / "mdps/wait.toml")
+    exact = orbit_vote(w, "start", ["candy"], ["wait"], [1, 2, 3, 4, 5], method=Exact(limit=1_000))
+    assert exact.method is VoteMethod.EXACT and exact.method == "exact" and exact.total == exact.orbit_size
+    # a closed form exists, but Sampled samples: the method field says what counted the vote
+    s = orbit_vote(w, "start", ["candy"], ["wait"], [1, 2, 3, 4, 5], method=Sampled(samples=3_000, seed=2))
+    assert s.method is VoteMethod.SAMPLED and s.total == 3_000 and s.ci[0] <= 1 / 3 <= s.ci[1]
+    assert s.to_json()["method"] == "sampled" and "3000 uniform samples" in repr(s)
+    # every element ties: Sampled reports the draws' ties without drawing
+    t = orbit_vote(w, "start", ["candy"], ["wait"], [0, 0, 0, 0, 0], method=Sampled(samples=10))
+    assert (t.method, t.tie, t.samples) == (VoteMethod.SAMPLED, 10, 10)
+
+
+@pytest.mark.parametrize("make", [lambda: Exact(limit=0), lambda: Exact(limit=1.5), lambda: Exact(limit=True),
+                                  lambda: Sampled(samples=0), lambda: Sampled(samples=10, seed=-1)])
+def test_method_objects_validate(make):
+    with pytest.raises(WorkbenchError):
+        make()
+
+
+def test_removed_keywords_say_what_to_pass():
+    w = load_mdp(ROOT / "mdps/wait.toml")
+    with pytest.raises(TypeError, match="method=Exact"):
+        orbit_vote(w, "start", ["candy"], ["wait"], [1, 2, 3, 4, 5], limit=10)
+    with pytest.raises(WorkbenchError, match="Exact"):
+        orbit_vote(w, "start", ["candy"], ["wait"], [1, 2, 3, 4, 5], method="exact")
+
+
+def test_orbit_vote_repr_and_html():
+    w = load_mdp(ROOT / "mdps/wait.toml")
+    v = orbit_vote(w, "start", ["candy"], ["wait"], [0, 0, 3, 2, 1])
+    assert repr(v).startswith("OrbitVote(A 20 | B 40 | tie 0 of 60 distinct orbit elements; weak fraction B >= A 2/3")
+    assert "<td>2/3 (= 0.666667)</td>" in v._repr_html_()

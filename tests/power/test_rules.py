@@ -12,7 +12,9 @@ from workbench.power import (
     AntiOpt,
     BestOfK,
     Boltzmann,
+    DecisionRule,
     FracOptimal,
+    IsOptimal,
     Satisfice,
     UniformQuantiliser,
     featurized_orbit_vote,
@@ -62,7 +64,7 @@ def test_boltzmann_probabilities():
 
 
 def test_rule_parsing():
-    assert rule_from_spec("optimal") is None
+    assert rule_from_spec("optimal") == IsOptimal()
     assert rule_from_spec("boltzmann:1/2") == Boltzmann(0.5)
     with pytest.raises(WorkbenchError):
         rule_from_spec("softmax:1")
@@ -84,3 +86,22 @@ def test_featurized_rewards_can_break_the_law():
     v = featurized_orbit_vote(WAIT, "start", ["candy"], ["wait"], feats, [5, 1])
     assert v.domain.startswith("feature") and (v.a_strict, v.b_strict, v.orbit_size) == (1, 1, 2)
     assert v.weak_fraction_b == Fraction(1, 2) < Fraction(2, 3)
+
+
+def test_rules_share_a_public_abstract_base():
+    rules = [IsOptimal(), FracOptimal(), AntiOpt(), Boltzmann(0.5), BestOfK(3), Satisfice(1.0), UniformQuantiliser(0.5)]
+    VA, VB = np.array([[1.0], [3.0], [2.0]]), np.array([[2.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    for rule in rules:
+        assert isinstance(rule, DecisionRule) and isinstance(rule.name, str)
+        pA, pB = rule.choice_probability(VA, VB)
+        assert pA.shape == pB.shape == (3,)
+        assert (rule.compare(VA, VB) == np.sign(np.round(pA - pB, 12)).astype(int)).all(), rule
+    with pytest.raises(TypeError):
+        DecisionRule()
+
+    class Nameless(DecisionRule):
+        def choice_probability(self, VA, VB):
+            return VA.max(axis=1), VB.max(axis=1)
+
+    with pytest.raises(TypeError):
+        Nameless()  # `name` is abstract until a subclass sets it

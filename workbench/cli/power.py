@@ -33,6 +33,8 @@ def _flags_for_limits(run):
             return run(args)
         except EnumerationTooLarge as exc:
             message = str(exc)
+            if exc.parameter == "limit" and "; " in message:  # the library's hint names Exact and Sampled
+                message = message.rsplit("; ", 1)[0] + "; raise `limit` or give `samples` for a sampled estimate"
             for name, flag in _FLAGS.items():
                 message = message.replace(f"`{name}`", flag)
             raise EnumerationTooLarge(message, estimate=exc.estimate, limit=exc.limit, parameter=exc.parameter) from None
@@ -238,7 +240,8 @@ def _load_with_options(args):
 def run_orbit(args) -> int:
     from workbench.cli._main import print_json
     from workbench.power._visits.criteria import criterion_from_name
-    from workbench.power._orbits.votes import MAX_SAMPLES, orbit_vote
+    from workbench.power._orbits.methods import MAX_SAMPLES, Exact, Sampled
+    from workbench.power._orbits.votes import orbit_vote
     from workbench.power._orbits.rules import rule_from_spec
 
     _gamma_only_if_discounted(args)
@@ -250,8 +253,9 @@ def run_orbit(args) -> int:
     max_visits = _max_visits(args)
     mdp, state, a, b = _load_with_options(args)
     reward = parse_reward(args.reward, mdp)
-    vote = orbit_vote(mdp, state, a, b, reward, crit, rule=rule, limit=limit, samples=samples, seed=seed,
-                      max_visits=max_visits)
+    # exact unless --samples asks for an estimate (the output then says "method: sampled")
+    method = Exact(limit=limit) if samples is None else Sampled(samples=samples, seed=seed)
+    vote = orbit_vote(mdp, state, a, b, reward, crit, rule=rule, method=method, max_visits=max_visits)
     with _long_ints():
         if args.json:
             print_json(vote.to_json())
@@ -376,8 +380,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--rule", default="optimal", help="optimal|fracoptimal|antiopt|boltzmann:T|bestof:K|satisfice:T|quantiliser:Q")
     p.add_argument("--limit", default="20000000",
                    help=f"largest exact enumeration (arrangements on relevant states; at most {_MAX_LIMIT:,})")
-    p.add_argument("--samples", help="sample this many orbit elements when the enumeration exceeds --limit (at most 10,000,000)")
-    p.add_argument("--seed", default="0")
+    p.add_argument("--samples", help="estimate the vote from this many uniform orbit elements instead of counting "
+                                     "exactly (at most 10,000,000; --limit then does not apply)")
+    p.add_argument("--seed", default="0", help="seed of the draws with --samples (default 0)")
     p.add_argument("--json", action="store_true")
     _limit_flags(p, vectors=False)
     p.set_defaults(func=run_orbit)

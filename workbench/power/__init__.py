@@ -3,7 +3,8 @@ Turner & Tadepalli 2022).
 
 MDPs (:class:`MDP`, TOML files, generators, drawing), exact visit distributions as rational
 functions of γ, RSDs and non-domination, the ``average`` / ``blackwell`` / ``discounted(γ)``
-criteria, exact orbit votes with big-integer counts (RDSP Thm D.11), certified copies
+criteria, orbit votes counted exactly with big integers (``method=Exact()``, RDSP Thm D.11)
+or estimated from uniform draws (``method=Sampled(samples, seed)``), certified copies
 (OPTTSP Thm 6.13), POWER on [0, 1] and decision rules (RDSP Prop A.11).
 
 Examples
@@ -21,17 +22,12 @@ from workbench.power._orbits.domains import featurized_orbit_vote, state_action_
 from workbench.power._mdp.generators import chain, gridworld, random_deterministic, star, terminal_choice
 from workbench.power._mdp.mdp import MDP, dumps_mdp, load_mdp, loads_mdp
 from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
-from workbench.power._lab.conjectures import (
-    Conjecture,
-    SearchResult,
-    conjecture_names,
-    get_conjecture,
-    is_counterexample,
-    register_conjecture,
-    run_search,
-    shrink,
-)
-from workbench.power._orbits.votes import OrbitVote, orbit_size, orbit_vote, orbit_vote_sets, wilson_interval
+from workbench.power._lab.registry import Conjecture, RewardFamily, conjecture_names, get_conjecture, register_conjecture
+from workbench.power._lab.search import SearchOutcome, SearchResult, run_search
+from workbench.power._lab.shrinking import is_counterexample, shrink
+from workbench.power._orbits.methods import Exact, Sampled, VoteMethod
+from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
+from workbench.power._orbits.votes import orbit_vote, orbit_vote_sets
 from workbench.power._orbits.power import (
     IIDDistribution,
     IIDUniform,
@@ -43,7 +39,17 @@ from workbench.power._orbits.power import (
     power_of_actions,
     power_vectors,
 )
-from workbench.power._orbits.rules import AntiOpt, BestOfK, Boltzmann, FracOptimal, IsOptimal, Satisfice, UniformQuantiliser, rule_from_spec
+from workbench.power._orbits.rules import (
+    AntiOpt,
+    BestOfK,
+    Boltzmann,
+    DecisionRule,
+    FracOptimal,
+    IsOptimal,
+    Satisfice,
+    UniformQuantiliser,
+    rule_from_spec,
+)
 from workbench.power._visits.visits import VisitDistribution, non_dominated, options, recurrent_state_distributions, visit_distributions
 
 # Figures import matplotlib, so they load on first use.
@@ -59,13 +65,13 @@ __all__ = [
     "star", "chain", "gridworld", "random_deterministic", "terminal_choice",
     "VisitDistribution", "visit_distributions", "options", "recurrent_state_distributions", "non_dominated",
     "Average", "Blackwell", "Discounted", "criterion_from_name",
-    "OrbitVote", "orbit_vote", "orbit_vote_sets", "orbit_size", "wilson_interval",
+    "OrbitVote", "orbit_vote", "orbit_vote_sets", "orbit_size", "wilson_interval", "Exact", "Sampled", "VoteMethod",
     "Involution", "CopiesCertificate", "find_copies", "certify_copies", "copies_at", "check_most",
     "IIDUniform", "IIDDistribution", "PerStateDistribution", "PowerEstimate", "power", "power_vectors",
     "optimality_probability", "power_by_value_iteration", "power_of_actions",
-    "IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
+    "DecisionRule", "IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
     "state_action_mdp", "featurized_orbit_vote",
-    "Conjecture", "SearchResult", "conjecture_names", "get_conjecture", "is_counterexample", "register_conjecture",
+    "Conjecture", "RewardFamily", "SearchResult", "SearchOutcome", "conjecture_names", "get_conjecture", "is_counterexample", "register_conjecture",
     "run_search", "shrink",
     *_FIGURES,
 ]

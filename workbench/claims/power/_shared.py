@@ -7,7 +7,7 @@ import itertools
 from fractions import Fraction
 
 from workbench._errors import EnumerationTooLarge
-from workbench.power._orbits.votes import orbit_vote
+from workbench.power._orbits.votes import Exact, orbit_vote
 
 SEED = "seed 001 (Turner, 'A scaling law for instrumental convergence')"
 AVERAGE = "average reward (RSDs; transient reward ignored; ties count as weakly optimal for both sets)"
@@ -61,7 +61,7 @@ def votes_over(mdp, state, a, b, rewards, criterion=None, *, limit=300_000, **kw
     out, skipped = [], 0
     for r in rewards:
         try:
-            out.append((r, orbit_vote(mdp, state, a, b, r, criterion, limit=limit, **kwargs)))
+            out.append((r, orbit_vote(mdp, state, a, b, r, criterion, method=Exact(limit=limit), **kwargs)))
         except EnumerationTooLarge as exc:
             if exc.parameter != "limit":  # only orbits over the exact-count limit are skipped
                 raise

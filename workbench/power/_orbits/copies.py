@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import networkx as nx
 from networkx.algorithms import isomorphism
 
 from workbench._errors import WorkbenchError
+from workbench._numbers import format_fraction
 
 __all__ = ["Involution", "CopiesCertificate", "find_copies", "certify_copies", "copies_at", "check_most", "MAX_COPY_STEPS"]
 
@@ -109,6 +111,15 @@ class CopiesCertificate:
     orthogonality condition of OPTTSP Thm 6.13 / RDSP Thm D.11 as implemented here): the
     supports of A and of all copies are pairwise disjoint, and every element of B outside the
     copies is orthogonal to (has support disjoint from) A and every copy.
+
+    Examples
+    --------
+    >>> find_copies([(1, 0, 0)], [(0, 1, 0), (0, 0, 1)], names=("candy", "chocolate", "hug"))
+    CopiesCertificate(n=2 at the rsd level, bound 2/3; disjoint, orthogonal; (candy chocolate), (candy hug); exact maximum clique over 2 candidates)
+
+    References
+    ----------
+    Turner et al. 2021 (OPTTSP), Thm 6.13; Turner & Tadepalli 2022 (RDSP), Thm D.11; spec §2.
     """
 
     n: int
@@ -126,6 +137,25 @@ class CopiesCertificate:
         from fractions import Fraction
 
         return Fraction(self.n, self.n + 1)
+
+    def _named(self) -> list:
+        return [" ".join(f"({' '.join(p)})" for p in phi.named(self.names)) for phi in self.involutions]
+
+    def __repr__(self) -> str:
+        props = ", ".join(k for k, v in (("disjoint", self.disjoint), ("orthogonal", self.orthogonal)) if v) or "overlapping"
+        invs = ", ".join(self._named()) or "no involution"
+        search = f"; {self.search}" if self.search else ""
+        return (f"CopiesCertificate(n={self.n} at the {self.level} level, bound {format_fraction(self.bound)}; "
+                f"{props}; {invs}{search})")
+
+    def _repr_html_(self) -> str:
+        from workbench.power._orbits.result import _html_table
+
+        rows = [("copies n", self.n), ("bound n/(n+1)", format_fraction(self.bound, decimal=True)),
+                ("level", self.level), ("disjoint", self.disjoint), ("orthogonal", self.orthogonal)]
+        rows += [(f"involution {i + 1}", text) for i, text in enumerate(self._named())]
+        rows += [("candidates", self.candidates), ("search", self.search)]
+        return _html_table("Certified copies of A inside B", rows)
 
     def to_json(self) -> dict:
         return {
@@ -307,13 +337,26 @@ def copies_at(mdp, state, a, b, criterion=None, *, max_visits: int | None = None
 
 @dataclass(frozen=True)
 class MostCheck:
-    """Outcome of the ``≥^n_most`` check over several reward vectors."""
+    """Outcome of the ``≥^n_most`` check over several reward vectors.
+
+    Examples
+    --------
+    >>> from workbench.power import shipped_mdp
+    >>> check_most(shipped_mdp("wait"), "start", ["candy"], ["wait"], [[0, 0, 3, 2, 1], [1, 1, 0, 0, 0]], 2)
+    MostCheck(n=2: holds on 2 rewards; worst weak fraction B >= A 2/3 at reward (0, 0, 3, 2, 1))
+    """
 
     n: int
     holds: bool
     worst_reward: tuple
     worst_vote: object
     votes: tuple = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        weak = self.worst_vote.weak_fraction_b
+        weak = format_fraction(weak) if isinstance(weak, Fraction) else f"{weak:.6g}"
+        return (f"MostCheck(n={self.n}: {'holds' if self.holds else 'FAILS'} on {len(self.votes)} reward{'s' if len(self.votes) != 1 else ''}; "
+                f"worst weak fraction B >= A {weak} at reward {tuple(self.worst_reward)})")
 
     def to_json(self):
         return {"n": self.n, "holds": self.holds, "worst_reward": list(self.worst_reward),

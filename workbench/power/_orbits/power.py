@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 from workbench._errors import EnumerationTooLarge, ResourceTooLarge, WorkbenchError
-from workbench._numbers import parse_fraction
+from workbench._numbers import format_fraction, parse_fraction
 
 __all__ = [
     "IIDUniform",
@@ -94,7 +94,18 @@ class PerStateDistribution:
 
 @dataclass(frozen=True)
 class PowerEstimate:
-    """POWER(s, γ): ``power`` (float), ``exact`` (Fraction or None), a 95% ``ci`` when sampled."""
+    """POWER(s, γ): ``power`` (float), ``exact`` (Fraction or None), a 95% ``ci`` when sampled.
+
+    Examples
+    --------
+    >>> from workbench.power import star
+    >>> power(star(3), "s", 1)
+    PowerEstimate(POWER = 3/4 (= 0.75) at gamma 1, exact; 3 options; iid uniform [0, 1])
+
+    References
+    ----------
+    Turner et al. 2021 (OPTTSP), Definition of POWER (§5); spec §1.
+    """
 
     power: float
     exact: Fraction | None
@@ -104,6 +115,25 @@ class PowerEstimate:
     method: str
     n_options: int
     distribution: str
+
+    def __repr__(self) -> str:
+        if self.exact is not None:
+            value = format_fraction(self.exact, decimal=True)
+        else:
+            value = f"{self.power:.6g}" + (f", 95% CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}]" if self.ci else "")
+        how = "exact" if self.exact is not None else f"{self.samples} samples"
+        return (f"PowerEstimate(POWER = {value} at gamma {format_fraction(self.gamma)}, {how}; {self.n_options} options; "
+                f"{self.distribution})")
+
+    def _repr_html_(self) -> str:
+        from workbench.power._orbits.result import _html_table
+
+        rows = [("POWER", format_fraction(self.exact, decimal=True) if self.exact is not None else f"{self.power:.6g}")]
+        if self.ci:
+            rows.append(("95% CI", f"[{self.ci[0]:.6g}, {self.ci[1]:.6g}]"))
+        rows += [("gamma", format_fraction(self.gamma)), ("samples", self.samples), ("method", self.method),
+                 ("options", self.n_options), ("reward distribution", self.distribution)]
+        return _html_table("POWER", rows)
 
     def to_json(self):
         return {"power": self.power, "exact": self.exact, "ci": list(self.ci) if self.ci else None,

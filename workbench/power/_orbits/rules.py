@@ -7,21 +7,40 @@ copies condition holds, ``≥^n_most`` carries over to these rules.
 
 The options are the *distinct* option vectors under the criterion (for ``average``, the distinct
 RSDs reachable with the given first actions; no dominance pruning is applied for these rules).
-All rules here receive value matrices ``VA`` (rows × |A|) and ``VB`` (rows × |B|) and return the
-sign of ``P(A|C) - P(B|C)`` per row. Probabilities are compared with an absolute tolerance of
-``1e-12`` (floating point; ``IsOptimal`` under the default path is exact instead).
+Every rule is a :class:`DecisionRule`: it has a ``name`` (what results and reports show), says
+whether it is ``shift_invariant`` (adding a constant to every option's value changes nothing, so
+states on which all options agree cannot matter), and gives ``choice_probability(VA, VB)``: the
+per-row probabilities ``P(A|C)`` and ``P(B|C)`` for value matrices ``VA`` (rows × |A|) and ``VB``
+(rows × |B|). ``compare`` returns the sign of ``P(A|C) - P(B|C)`` per row; probabilities are
+compared with an absolute tolerance of ``1e-12`` (floating point; :class:`IsOptimal` compares the
+best values exactly instead). Rules defined by a choice distribution over the options implement
+``probabilities(V)`` (rows × |C|) and inherit ``choice_probability``.
+
+Examples
+--------
+>>> import numpy as np
+>>> Boltzmann(1.0).choice_probability(np.array([[0.0]]), np.array([[0.0, 0.0]]))[1].round(4).tolist()
+[0.6667]
+>>> isinstance(IsOptimal(), DecisionRule), IsOptimal().name, Satisfice(1.5).shift_invariant
+(True, 'optimal', False)
+
+References
+----------
+Turner & Tadepalli 2022 (RDSP), §3 and Prop A.11 / Thm A.13.
 """
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from workbench._errors import WorkbenchError
 from workbench._numbers import parse_fraction, parse_int, parse_number
 
-__all__ = ["IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
+__all__ = ["DecisionRule", "IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
            "MAX_BEST_OF"]
 
 _TOL = 1e-12
@@ -34,17 +53,41 @@ def _sign(pA, pB):
     return (d > _TOL).astype(np.int8) - (d < -_TOL).astype(np.int8)
 
 
-class _Rule:
-    name = "rule"
-    shift_invariant = True  # adding a constant to every option's value changes nothing
+class DecisionRule(abc.ABC):
+    """What an orbit vote reads from a decision rule (RDSP §3).
 
+    Subclasses set the class attribute ``name`` (a short string) and implement
+    :meth:`choice_probability`; ``shift_invariant`` defaults to True. Rules whose choice is a
+    distribution over the options implement ``probabilities(V)`` instead (as :class:`FracOptimal`).
+    """
+
+    #: Adding a constant to every option's value leaves the choice unchanged.
+    shift_invariant: ClassVar[bool] = True
+
+    @property
+    @abc.abstractmethod
+    def name(self) -> str:
+        """Short name shown in results (``OrbitVote.rule``); a class attribute in subclasses."""
+
+    @abc.abstractmethod
+    def choice_probability(self, VA: np.ndarray, VB: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(P(A|C), P(B|C))`` per row for option values ``VA`` (rows × |A|), ``VB`` (rows × |B|)."""
+
+    def compare(self, VA: np.ndarray, VB: np.ndarray) -> np.ndarray:
+        """Sign of ``P(A|C) - P(B|C)`` per row (int8), with absolute tolerance 1e-12."""
+        return _sign(*self.choice_probability(VA, VB))
+
+
+class _DistributionRule(DecisionRule):
+    """A rule that chooses one option of C at random: ``P(X|C)`` sums the options of X."""
+
+    @abc.abstractmethod
     def probabilities(self, V: np.ndarray) -> np.ndarray:
         """Per-row choice probability of each option (rows × |C|)."""
-        raise NotImplementedError
 
-    def compare(self, VA, VB):
+    def choice_probability(self, VA, VB):
         P = self.probabilities(np.concatenate([VA, VB], axis=1))
-        return _sign(P[:, : VA.shape[1]].sum(axis=1), P[:, VA.shape[1]:].sum(axis=1))
+        return P[:, : VA.shape[1]].sum(axis=1), P[:, VA.shape[1]:].sum(axis=1)
 
 
 def _optimal_mask(V):
@@ -53,10 +96,17 @@ def _optimal_mask(V):
 
 
 @dataclass(frozen=True)
-class IsOptimal(_Rule):
-    """``IsOptimal(X|C) = 1`` if some option in X is optimal within C (ties: both sides 1)."""
+class IsOptimal(DecisionRule):
+    """``IsOptimal(X|C) = 1`` if some option in X is optimal within C (ties: both sides 1).
+
+    The default rule of the orbit vote, which then compares the best values exactly.
+    """
 
     name = "optimal"
+
+    def choice_probability(self, VA, VB):
+        mA, mB = VA.max(axis=1), VB.max(axis=1)
+        return (mA >= mB).astype(float), (mB >= mA).astype(float)
 
     def compare(self, VA, VB):
         mA, mB = VA.max(axis=1), VB.max(axis=1)
@@ -64,7 +114,7 @@ class IsOptimal(_Rule):
 
 
 @dataclass(frozen=True)
-class FracOptimal(_Rule):
+class FracOptimal(_DistributionRule):
     """Fraction of C's optimal options that lie in X (uniform tie-breaking)."""
 
     name = "fracoptimal"
@@ -75,17 +125,20 @@ class FracOptimal(_Rule):
 
 
 @dataclass(frozen=True)
-class AntiOpt(_Rule):
+class AntiOpt(DecisionRule):
     """Chooses a *worst* option (IsOptimal on ``-r``)."""
 
     name = "antiopt"
+
+    def choice_probability(self, VA, VB):
+        return IsOptimal().choice_probability(-VA, -VB)
 
     def compare(self, VA, VB):
         return IsOptimal().compare(-VA, -VB)
 
 
 @dataclass(frozen=True)
-class Boltzmann(_Rule):
+class Boltzmann(_DistributionRule):
     """Softmax over option values with temperature ``T > 0``."""
 
     temperature: float = 1.0
@@ -102,7 +155,7 @@ class Boltzmann(_Rule):
 
 
 @dataclass(frozen=True)
-class BestOfK(_Rule):
+class BestOfK(_DistributionRule):
     """Draw ``k`` options of C uniformly with replacement, choose the best (ties uniformly)."""
 
     k: int = 2
@@ -124,7 +177,7 @@ class BestOfK(_Rule):
 
 
 @dataclass(frozen=True)
-class Satisfice(_Rule):
+class Satisfice(_DistributionRule):
     """Uniform over the options with value ``>= t`` (none: uniform over C)."""
 
     threshold: float = 0.0
@@ -139,7 +192,7 @@ class Satisfice(_Rule):
 
 
 @dataclass(frozen=True)
-class UniformQuantiliser(_Rule):
+class UniformQuantiliser(_DistributionRule):
     """Uniform over the top ``q`` fraction of C's options by value: ``k = ceil(q |C|)`` options
     (at least one); options tied at the boundary value share the remaining mass equally, so the
     rule depends only on the multiset of values (permutation-equivariant, as RDSP Prop A.11 needs).
@@ -164,11 +217,17 @@ class UniformQuantiliser(_Rule):
         return (above + tied * left / tied.sum(axis=1, keepdims=True)) / k
 
 
-def rule_from_spec(text: str):
-    """``optimal | fracoptimal | antiopt | boltzmann:T | bestof:K | satisfice:T | quantiliser:Q``."""
+def rule_from_spec(text: str) -> DecisionRule:
+    """``optimal | fracoptimal | antiopt | boltzmann:T | bestof:K | satisfice:T | quantiliser:Q``.
+
+    Examples
+    --------
+    >>> rule_from_spec("optimal"), rule_from_spec("boltzmann:1/2")
+    (IsOptimal(), Boltzmann(temperature=0.5))
+    """
     name, _, arg = str(text).partition(":")
     if name == "optimal" and not arg:
-        return None
+        return IsOptimal()
     if name == "fracoptimal" and not arg:
         return FracOptimal()
     if name == "antiopt" and not arg:

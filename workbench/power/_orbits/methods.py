@@ -1,0 +1,103 @@
+"""How an orbit vote is counted: :class:`Exact` enumeration or uniform :class:`Sampled` estimates.
+
+The method is an object passed as ``method=`` to :func:`~workbench.power.orbit_vote` and
+:func:`~workbench.power.orbit_vote_sets`; the vote never switches from one to the other on its
+own. An :class:`Exact` vote over an orbit with more arrangements than ``limit`` raises
+:class:`~workbench.EnumerationTooLarge` (``parameter == "limit"``): the caller then raises the
+limit or asks for :class:`Sampled` explicitly. The result's ``method`` field
+(:class:`VoteMethod`) records which one counted it.
+
+Examples
+--------
+>>> Exact()
+Exact(limit=20000000)
+>>> Sampled(samples=10_000, seed=1)
+Sampled(samples=10000, seed=1)
+>>> Exact(limit=0)
+Traceback (most recent call last):
+    ...
+workbench._errors.InvalidInput: Exact: limit must be a whole number of at least 1, got 0
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench._errors import InvalidInput
+
+__all__ = ["Exact", "Sampled", "VoteMethod", "DEFAULT_LIMIT", "MAX_SAMPLES"]
+
+#: Default largest number of arrangements enumerated by :class:`Exact`.
+DEFAULT_LIMIT = 20_000_000
+#: Most uniform samples of an orbit (the ``max_samples`` of ``orbit_vote_sets``).
+MAX_SAMPLES = 10_000_000
+
+
+class VoteMethod(str, enum.Enum):
+    """How the counts of an :class:`~workbench.power.OrbitVote` were obtained (JSON: the value)."""
+
+    EXACT = "exact"
+    SAMPLED = "sampled"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _whole(value, *, owner: str, name: str, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise InvalidInput(f"{owner}: {name} must be a whole number of at least {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Exact:
+    """Count every distinct orbit element exactly (big integers).
+
+    Closed forms are used where they apply; otherwise the distinct arrangements of values on the
+    relevant states are enumerated, at most ``limit`` of them. Past the limit the vote raises
+    :class:`~workbench.EnumerationTooLarge` with ``parameter == "limit"``; it never samples.
+
+    Parameters
+    ----------
+    limit : int
+        Largest number of arrangements enumerated (default :data:`DEFAULT_LIMIT`).
+    """
+
+    limit: int = DEFAULT_LIMIT
+
+    def __post_init__(self):
+        _whole(self.limit, owner="Exact", name="limit", minimum=1)
+
+    @property
+    def kind(self) -> VoteMethod:
+        return VoteMethod.EXACT
+
+
+@dataclass(frozen=True)
+class Sampled:
+    """Estimate the vote from ``samples`` uniform draws of the orbit (``numpy`` generator ``seed``).
+
+    The counts are over the draws and the result carries a Wilson 95% interval for the weak
+    fraction of A. Orbits on which every option agrees (no relevant state) give ``samples``
+    ties without drawing: that is what every draw would give.
+
+    Parameters
+    ----------
+    samples : int
+        Uniform draws from the orbit (at least 1; at most ``max_samples`` of the vote).
+    seed : int
+        Seed of ``numpy.random.default_rng`` (at least 0).
+    """
+
+    samples: int
+    seed: int = 0
+
+    def __post_init__(self):
+        _whole(self.samples, owner="Sampled", name="samples", minimum=1)
+        _whole(self.seed, owner="Sampled", name="seed", minimum=0)
+
+    @property
+    def kind(self) -> VoteMethod:
+        return VoteMethod.SAMPLED
