@@ -89,7 +89,11 @@ def _params():
 
 
 def _line_pattern(shown: str) -> re.Pattern:
-    return re.compile(".*".join(re.escape(part) for part in shown.rstrip().split("...")))
+    """``...`` matches any text, including the blanks around it (so it fits columns of any width)."""
+    parts = shown.rstrip().split("...")
+    parts = [p.lstrip() if i else p for i, p in enumerate(parts)]
+    parts = [p.rstrip() if i < len(parts) - 1 else p for i, p in enumerate(parts)]
+    return re.compile(".*".join(re.escape(p) for p in parts))
 
 
 def _appear_in_order(shown: tuple[str, ...], output: str) -> str | None:
