@@ -1,17 +1,17 @@
 # Two commands do all the set-up on a fresh machine:
 #   make verify   create .venv, install, run `workbench verify --out report`
-#   make test     create .venv, install, run the default test suite
+#   make test     create .venv, install, run the default test suite (which builds the docs strictly)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install verify test test-slow test-all bench clean
+.PHONY: install verify test test-slow test-all bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,5 +31,8 @@ test-all: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rs.py
 
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) report .pytest_cache .hypothesis
+	rm -rf $(VENV) report site .pytest_cache .hypothesis

@@ -70,6 +70,11 @@ def test_readme_and_docs_code_use_public_names_only():
             assert not PRIVATE.search(block), f"{path.relative_to(ROOT)} shows a private import: {PRIVATE.search(block).group(0)}"
 
 
+def test_readme_is_a_landing_page():
+    size = len((ROOT / "README.md").read_bytes())
+    assert size <= 15_000, f"README.md is {size} bytes; keep it a landing page of at most 15 KB and move reference material to docs/"
+
+
 def test_library_code_never_chooses_a_matplotlib_backend():
     for path in PACKAGE.rglob("*.py"):
         if path.is_relative_to(PACKAGE / "cli") or path.is_relative_to(PACKAGE / "claims"):
