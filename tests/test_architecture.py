@@ -70,6 +70,17 @@ def test_readme_and_docs_code_use_public_names_only():
             assert not PRIVATE.search(block), f"{path.relative_to(ROOT)} shows a private import: {PRIVATE.search(block).group(0)}"
 
 
+def test_notebooks_use_public_names_only():
+    import json
+
+    for path in sorted((ROOT / "examples").rglob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        for cell in cells:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code":
+                assert not PRIVATE.search(source), f"{path.relative_to(ROOT)} uses a private module: {PRIVATE.search(source).group(0)}"
+
+
 def test_readme_is_a_landing_page():
     size = len((ROOT / "README.md").read_bytes())
     assert size <= 15_000, f"README.md is {size} bytes; keep it a landing page of at most 15 KB and move reference material to docs/"

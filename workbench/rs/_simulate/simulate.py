@@ -160,6 +160,29 @@ class SimulationResult:
     def t_sat(self) -> np.ndarray:
         return np.where(self.reason == "saturated", self.t_end, np.nan)
 
+    def __len__(self) -> int:
+        return len(self.outcome)
+
+    def __repr__(self) -> str:
+        """One line per system (the first five of a batch), e.g. for a notebook.
+
+        Examples
+        --------
+        >>> from workbench.rs import HomogeneousConfig, reduced_system, simulate
+        >>> simulate(reduced_system(HomogeneousConfig(p0=0.01, n=200)))
+        SimulationResult(1 system:
+          [0] reward-seeking (saturated) at t = 112.685: mean p 0.99784, mean reward 0.999, fraction of environments reward-seeking 1)
+        """
+        lines = []
+        for i in range(min(len(self), 5)):
+            lines.append(f"  [{i}] {self.outcome[i]} ({self.reason[i]}) at t = {self.t_end[i]:.6g}: mean p {self.mean_p[i]:.5g}, "
+                         f"mean reward {self.mean_reward[i]:.5g}, "
+                         f"fraction of environments reward-seeking {self.fraction_reward_seeking[i]:.4g}")
+        if len(self) > 5:
+            lines.append(f"  ... {len(self) - 5} more")
+        plural = "system" if len(self) == 1 else "systems"
+        return f"SimulationResult({len(self)} {plural}:\n" + "\n".join(lines) + ")"
+
     def summary(self, i: int = 0) -> dict:
         """JSON-ready record of system ``i`` (the ``rs simulate`` contract)."""
         sat = self.reason[i] == "saturated"
