@@ -201,18 +201,16 @@ class SimulationResult:
         }
 
 
-def _locate_crossing(g, g0, g1, iterations: int = 40, tol: float = 1e-10, ftol: float = 1e-15):
-    """Upward zero of ``g(theta)`` on [0, 1] per system, ``g(0) = g0 < 0 <= g1 = g(1)``, to ``tol`` in theta
-    (a fraction of the step) or ``ftol`` in ``g``.
+def _illinois(g, lo, hi, f_lo, f_hi, active, *, iterations: int, tol: float, ftol: float):
+    """Upward zeros of ``g`` on the brackets ``[lo, hi]`` (``f_lo < 0 <= f_hi``), per system.
 
-    Illinois (modified regula falsi): superlinear, and the returned point always satisfies
-    ``g >= 0`` so the located state is saturated.
+    Illinois (modified regula falsi): superlinear, and the returned ``hi`` always satisfies
+    ``g(hi) >= 0``. Systems outside ``active`` keep their bracket; the others stop at ``tol``
+    in the argument or ``ftol`` in ``g``.
     """
-    lo, hi = np.zeros(g0.size), np.ones(g0.size)
-    f_lo, f_hi = g0.astype(float).copy(), g1.astype(float).copy()
-    side = np.zeros(g0.size, dtype=np.int8)
+    side = np.zeros(lo.size, dtype=np.int8)
     for _ in range(iterations):
-        open_ = (hi - lo > tol) & (f_hi > ftol)
+        open_ = active & (hi - lo > tol) & (f_hi > ftol)
         if not open_.any():
             break
         denom = f_hi - f_lo
@@ -230,13 +228,22 @@ def _locate_crossing(g, g0, g1, iterations: int = 40, tol: float = 1e-10, ftol: 
     return hi
 
 
+def _locate_crossing(g, g0, g1, iterations: int = 40, tol: float = 1e-10, ftol: float = 1e-15):
+    """Upward zero of ``g(theta)`` on [0, 1] per system, ``g(0) = g0 < 0 <= g1 = g(1)``, to ``tol`` in theta
+    (a fraction of the step) or ``ftol`` in ``g``; the located state is saturated (``g >= 0``).
+    """
+    lo, hi = np.zeros(g0.size), np.ones(g0.size)
+    return _illinois(g, lo, hi, g0.astype(float).copy(), g1.astype(float).copy(), np.ones(g0.size, dtype=bool),
+                     iterations=iterations, tol=tol, ftol=ftol)
+
+
 def _refine_crossing(criterion, solver, field, ya, fa, h, theta, y_theta, g0, iterations: int = 30):
     """Move the event from the interpolant onto the integrator's own trajectory.
 
     The cubic interpolant is good to O(h^4) on a step while the step itself is fifth order, so
     on long steps it limits T_sat. Here ``g(theta)`` is the event value after one solver step
     of length ``theta * h`` from the step's start; its root is bracketed and found by the
-    Illinois rule (as :func:`_locate_crossing`) to ``theta`` within 1e-13, i.e. T_sat to near
+    Illinois rule (:func:`_illinois`) to ``theta`` within 1e-13, i.e. T_sat to near
     machine precision relative to the step. The returned point has ``g >= 0`` (saturated).
     """
 
@@ -250,22 +257,7 @@ def _refine_crossing(criterion, solver, field, ya, fa, h, theta, y_theta, g0, it
     ok = np.isfinite(g_t) & np.isfinite(f_hi) & (f_hi >= 0)
     lo, f_lo = np.where(ok & (g_t < 0), theta, lo), np.where(ok & (g_t < 0), g_t, f_lo)
     hi, f_hi = np.where(ok & (g_t >= 0), theta, hi), np.where(ok & (g_t >= 0), g_t, f_hi)
-    side = np.zeros(theta.size, dtype=np.int8)
-    for _ in range(iterations):
-        open_ = ok & (hi - lo > 1e-13) & (f_hi > 0)
-        if not open_.any():
-            break
-        denom = f_hi - f_lo
-        mid = np.where(denom > 0, hi - f_hi * (hi - lo) / np.where(denom > 0, denom, 1.0), 0.5 * (lo + hi))
-        mid = np.clip(mid, lo, hi)
-        f_mid = g(mid)
-        up = (f_mid >= 0) & open_
-        down = ~up & open_
-        hi, f_hi = np.where(up, mid, hi), np.where(up, f_mid, f_hi)
-        lo, f_lo = np.where(down, mid, lo), np.where(down, f_mid, f_lo)
-        f_lo = np.where(up & (side == 1), 0.5 * f_lo, f_lo)
-        f_hi = np.where(down & (side == -1), 0.5 * f_hi, f_hi)
-        side = np.where(up, 1, np.where(down, -1, side)).astype(np.int8)
+    hi = _illinois(g, lo, hi, f_lo, f_hi, ok, iterations=iterations, tol=1e-13, ftol=0.0)
     y_new = solver.attempt(field, ya, fa, hi * h)[0]
     keep = ok.reshape((-1,) + (1,) * (y_theta.ndim - 1))
     return np.where(ok, hi, theta), np.where(keep, y_new, y_theta)
