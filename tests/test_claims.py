@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.claims import CheckContext, Claim, Evidence, Status, all_claims
+from workbench.claims import CheckContext, Claim, Evidence, Status, Step, all_claims
 from workbench.claims._registry import _REGISTRY, run_claim
 import workbench.cli.verify as verify_module
 from workbench.cli._main import main
@@ -24,9 +24,16 @@ def test_crash_becomes_error_status():
     assert r.evidence.status is Status.ERROR and "kaput" in r.evidence.summary and r.is_problem
 
 
-def test_evidence_validates_method():
+_NUMERIC = Step("a numeric check", "numeric", "one case", True)
+
+
+def test_evidence_validates_steps():
     with pytest.raises(ValueError):
-        Evidence(Status.VERIFIED, "x", "vibes")
+        Step("x", "vibes", "all", True)
+    with pytest.raises(ValueError):
+        Evidence("x", ())
+    with pytest.raises(ValueError):  # a numeric violation is not a counterexample
+        Step("x", "numeric", "one case", True, counterexample=True)
 
 
 def test_verify_writes_report_and_exit_codes(tmp_path, capsys, monkeypatch):
@@ -40,7 +47,7 @@ def test_verify_writes_report_and_exit_codes(tmp_path, capsys, monkeypatch):
     page = (tmp_path / "index.html").read_text()
     assert "RS4" in page and "http" not in page.split("<body>")[1]  # standalone: no network references
 
-    failing = Claim("ZZ1", "test", "should hold", lambda ctx: Evidence(Status.FAILED, "did not hold", "numeric"), "test")
+    failing = Claim("ZZ1", "test", "should hold", lambda ctx: Evidence("did not hold", (Step("x", "numeric", "one case", False),)), "test")
     monkeypatch.setitem(_REGISTRY, "ZZ1", failing)
     assert main(["verify", "--out", str(tmp_path), "--only", "ZZ1"]) == 1
     capsys.readouterr()
@@ -64,8 +71,8 @@ def test_symbolic_checks_exit_nonzero_on_failure(capsys):
 
 def test_evidence_rejects_figure_names_outside_the_report():
     with pytest.raises(ValueError):
-        Evidence(Status.VERIFIED, "x", "numeric", figures=("plot.png",))
-    assert Evidence(Status.VERIFIED, "x", "numeric", figures=("figures/plot.png",)).figures == ("figures/plot.png",)
+        Evidence("x", (_NUMERIC,), figures=("plot.png",))
+    assert Evidence("x", (_NUMERIC,), figures=("figures/plot.png",)).figures == ("figures/plot.png",)
 
 
 # ----------------------------------------------------------------- verify: --only, merging, interrupts
@@ -94,7 +101,7 @@ def _figure_claim(cid, names, calls=None):
         name = names[min(len(calls), len(names) - 1)]
         calls.append(name)
         figs = ctx.figure(name, lambda: _tiny_axes(name))
-        return Evidence(Status.VERIFIED, f"{cid} ok ({name})", "exact", {"call": len(calls)}, figures=figs)
+        return Evidence(f"{cid} ok ({name})", (_NUMERIC,), {"call": len(calls)}, figures=figs)
 
     return Claim(cid, "test", f"claim {cid}", check, "tests")
 

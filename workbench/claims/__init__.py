@@ -4,14 +4,20 @@ A claim is a statement with a source (the seed section or theorem), a check that
 :class:`Evidence`, and a :class:`Status` earned by that evidence. ``workbench verify`` runs
 every registered claim and writes the report. Register your own with :func:`claim`::
 
-    from workbench.claims import Evidence, Status, claim
+    from workbench.claims import Evidence, Step, StepKind, claim
 
     @claim("MY1", source="my note, Lemma 2", statement="...", code="my_claims.py::check_my1")
     def check_my1(context):
-        return Evidence(Status.VERIFIED, "what was checked, on which cases", "exact")
+        ok = ...  # the check decides pass or fail; the status follows from the steps
+        return Evidence("what was checked, on which cases",
+                        [Step("what this step establishes", StepKind.EXACT, "the cases it covers", ok)])
 """
 
 from workbench.claims._registry import (
+    PROOF_KINDS,
+    Step,
+    StepKind,
+    status_from_steps,
     CheckContext,
     Claim,
     ClaimResult,
@@ -24,5 +30,5 @@ from workbench.claims._registry import (
     run_claims,
 )
 
-__all__ = ["CheckContext", "Claim", "ClaimResult", "Evidence", "Status", "all_claims", "claim", "register", "run_claim",
-           "run_claims"]
+__all__ = ["PROOF_KINDS", "CheckContext", "Claim", "ClaimResult", "Evidence", "Status", "Step", "StepKind", "all_claims", "claim",
+           "register", "run_claim", "run_claims", "status_from_steps"]

@@ -44,36 +44,199 @@ class Status(str, enum.Enum):
         return self.value
 
 
+class StepKind(str, enum.Enum):
+    """How a step of the evidence was settled, strongest first."""
+
+    SYMBOLIC = "symbolic"      #: a symbolic identity checked by sympy, for general parameters
+    EXACT = "exact"            #: an exact computation (integers, fractions)
+    EXHAUSTIVE = "exhaustive"  #: exact, over every member of a stated finite family
+    NUMERIC = "numeric"        #: floating point, with a tolerance or a confidence interval
+    FORMAL = "formal"          #: a formal or asymptotic argument, or a hand proof the code does not check
+    SAMPLED = "sampled"        #: a search or sample that found no counterexample
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+
+_CRASHED: Any = object()  # the steps of Evidence.crashed
+
+#: The kinds a ``proved`` claim may rest on (with complete coverage).
+PROOF_KINDS = frozenset({StepKind.SYMBOLIC, StepKind.EXACT, StepKind.EXHAUSTIVE})
+
+
 @dataclass(frozen=True)
-class Evidence:
-    """What a check found.
+class Step:
+    """One step of a claim's evidence: what was checked, how, over which cases, and whether it passed.
 
     Parameters
     ----------
-    status : Status
+    description : str
+        What the step establishes.
+    kind : StepKind
+        How: symbolic identity, exact computation, exhaustive over a finite family, numeric,
+        formal argument, or a sampled search.
+    coverage : str
+        The cases it covers, in words ("every N >= 1, c >= 0", "34 pairs n <= 10").
+    passed : bool or None
+        The check's verdict on this step; ``None`` when the step has not been carried out.
+    complete : bool
+        True when the step covers every case of the claim's statement.
+    counterexample : bool
+        True when the step exhibits a counterexample to the statement (``passed`` then says
+        that the counterexample was confirmed); only symbolic, exact or exhaustive steps can.
+    corroborating : bool
+        True for a cross-check the conclusion does not rest on (it must still pass).
+
+    Examples
+    --------
+    >>> Step("d/dN alpha_eff = alpha c", "symbolic", "every N, alpha > 0, c >= 0", True, complete=True)
+    Step(symbolic, complete, passed: d/dN alpha_eff = alpha c)
+    """
+
+    description: str
+    kind: StepKind
+    coverage: str
+    passed: bool | None
+    complete: bool = False
+    counterexample: bool = False
+    corroborating: bool = False
+
+    def __post_init__(self):
+        try:
+            object.__setattr__(self, "kind", StepKind(self.kind))
+        except ValueError:
+            raise WorkbenchError(f"step kind {self.kind!r} is not one of {', '.join(k.value for k in StepKind)}") from None
+        if self.passed is not None:
+            object.__setattr__(self, "passed", bool(self.passed))
+        if not self.description or not self.coverage:
+            raise WorkbenchError("a step needs a description and a coverage (the cases it covers)")
+        if self.counterexample and self.kind not in PROOF_KINDS:
+            raise WorkbenchError(f"a counterexample must be symbolic, exact or exhaustive, not {self.kind.value} "
+                                 "(a numeric violation is evidence, not a counterexample)")
+        if self.complete and self.kind in (StepKind.SAMPLED,):
+            raise WorkbenchError("a sampled step cannot cover every case (complete=True); use exhaustive for a full family")
+
+    def __repr__(self) -> str:
+        verdict = {True: "passed", False: "FAILED", None: "not run"}[self.passed]
+        flags = [f for f, on in (("complete", self.complete), ("counterexample", self.counterexample),
+                                 ("corroborating", self.corroborating)) if on]
+        return f"Step({', '.join([self.kind.value, *flags])}, {verdict}: {self.description})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"description": self.description, "kind": self.kind.value, "coverage": self.coverage,
+                "passed": self.passed, "complete": self.complete, "counterexample": self.counterexample,
+                "corroborating": self.corroborating}
+
+
+def status_from_steps(steps: Iterable[Step]) -> Status:
+    """The status the steps earn: the one rule of the ladder.
+
+    In order:
+
+    1. a step that did not pass gives ``failed``;
+    2. a confirmed counterexample gives ``refuted``;
+    3. among the steps the conclusion rests on (not ``corroborating``): one not carried out
+       gives ``open``;
+    4. every one symbolic, exact or exhaustive *and* covering every case of the statement gives
+       ``proved``;
+    5. every one a sampled search gives ``open``;
+    6. anything else (a numeric step, a formal argument, or exact steps on some cases only)
+       gives ``verified``.
+
+    Examples
+    --------
+    >>> proof = Step("identity", "symbolic", "every N", True, complete=True)
+    >>> status_from_steps([proof]).value
+    'proved'
+    >>> status_from_steps([proof, Step("limit", "formal", "P -> infinity", True)]).value
+    'verified'
+    >>> status_from_steps([Step("search", "sampled", "725 orbits", True)]).value
+    'open'
+    """
+    steps = tuple(steps)
+    if not steps:
+        raise WorkbenchError("evidence needs at least one Step (what was checked, how, over which cases)")
+    if any(s.passed is False for s in steps):
+        return Status.FAILED
+    if any(s.counterexample for s in steps):
+        return Status.REFUTED
+    main = [s for s in steps if not s.corroborating]
+    if not main:
+        raise WorkbenchError("every step is corroborating: mark the steps the conclusion rests on corroborating=False")
+    if any(s.passed is None for s in main):
+        return Status.OPEN
+    if all(s.kind in PROOF_KINDS and s.complete for s in main):
+        return Status.PROVED
+    if all(s.kind is StepKind.SAMPLED for s in main):
+        return Status.OPEN
+    return Status.VERIFIED
+
+
+def method_of(steps: Iterable[Step]) -> str:
+    """The kinds of the steps the conclusion rests on, strongest first ("symbolic+numeric")."""
+    kinds = {s.kind for s in steps if not s.corroborating}
+    return "+".join(k.value for k in StepKind if k in kinds) or "none"
+
+
+def coverage_of(steps: Iterable[Step]) -> str:
+    """One line: each step the conclusion rests on, its kind and its coverage."""
+    return "; ".join(f"{s.kind.value}: {s.coverage}" + (" (all cases)" if s.complete else "")
+                     for s in steps if not s.corroborating)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a check found, as steps; the status follows from the steps (:func:`status_from_steps`).
+
+    Parameters
+    ----------
     summary : str
         One or two sentences a reader can check against ``details``.
-    method : str
-        ``symbolic``, ``exact``, ``numeric`` or ``search``.
+    steps : tuple of Step
+        What was checked, how (:class:`StepKind`), over which cases, and whether it passed.
+        The check decides each step's pass or fail; the status is derived, never set.
     details : dict
         JSON-serialisable numbers: criterion, tolerance, sample size, confidence intervals.
     figures : tuple of str
         File names (relative to the report directory) of figures the check wrote.
+
+    Attributes
+    ----------
+    status : Status
+        ``status_from_steps(steps)`` (``error`` only for :meth:`crashed`).
+    method : str
+        The kinds of the steps the conclusion rests on (:func:`method_of`).
     """
 
-    status: Status
     summary: str
-    method: str
+    steps: tuple[Step, ...]
     details: dict[str, Any] = field(default_factory=dict)
     figures: tuple[str, ...] = ()
+    status: Status = field(init=False)
+    method: str = field(init=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "status", Status(self.status))
-        if self.method not in {"symbolic", "exact", "numeric", "search", "none"}:
-            raise WorkbenchError(f"evidence method {self.method!r} is not one of symbolic, exact, numeric, search")
+        crashed = self.steps is _CRASHED
+        steps = () if crashed else (self.steps,) if isinstance(self.steps, Step) else tuple(self.steps)
+        if not all(isinstance(s, Step) for s in steps):
+            raise WorkbenchError("Evidence steps must be Step objects")
+        object.__setattr__(self, "steps", steps)
+        object.__setattr__(self, "figures", tuple(self.figures))
+        object.__setattr__(self, "status", Status.ERROR if crashed else status_from_steps(steps))
+        object.__setattr__(self, "method", method_of(steps) if steps else "none")
         bad = [f for f in self.figures if not (f.startswith("figures/") and "/" not in f[len("figures/"):])]
         if bad:
             raise WorkbenchError(f"evidence figures must be 'figures/<name>' (use CheckContext.figure), got {bad}")
+
+    @classmethod
+    def crashed(cls, summary: str, details: dict[str, Any] | None = None) -> "Evidence":
+        """Evidence of a check that raised: status ``error``, no steps."""
+        return cls(summary, _CRASHED, details or {})
+
+    @property
+    def coverage(self) -> str:
+        """Each step the conclusion rests on with its kind and coverage (:func:`coverage_of`)."""
+        return coverage_of(self.steps)
 
 
 @dataclass(frozen=True)
@@ -196,6 +359,8 @@ class ClaimResult:
             "evidence": {
                 "summary": ev.summary,
                 "method": ev.method,
+                "coverage": ev.coverage,
+                "steps": [st.to_json() for st in ev.steps],
                 "details": ev.details,
                 "figures": list(ev.figures),
                 "code": self.claim.code,
@@ -267,12 +432,8 @@ def run_claim(claim: Claim, context: CheckContext) -> ClaimResult:
     except KeyboardInterrupt:
         raise
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported as status error (a check must not end the run)
-        evidence = Evidence(
-            Status.ERROR,
-            f"the check raised {type(exc).__name__}: {exc}",
-            "none",
-            {"traceback": traceback.format_exc(limit=6)},
-        )
+        evidence = Evidence.crashed(f"the check raised {type(exc).__name__}: {exc}",
+                                    {"traceback": traceback.format_exc(limit=6)})
     return ClaimResult(claim, evidence, time.perf_counter() - start)
 
 

@@ -42,8 +42,36 @@ def _versions() -> dict:
 
     from workbench import __version__
 
-    return {"workbench": __version__, "python": platform.python_version(), "numpy": numpy.__version__, "scipy": scipy.__version__,
+    return {"workbench": __version__, **_source(), "python": platform.python_version(), "numpy": numpy.__version__, "scipy": scipy.__version__,
             "sympy": sympy.__version__, "networkx": networkx.__version__, "matplotlib": matplotlib.__version__}
+
+
+def _source() -> dict:
+    """The git commit of the checkout the package runs from (``+dirty`` with local changes), if it is one."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    if not (root / ".git").exists():
+        return {}
+    try:
+        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if sha.returncode != 0:
+        return {}
+    return {"commit": sha.stdout.strip()[:12] + ("+dirty" if dirty.returncode == 0 and dirty.stdout.strip() else "")}
+
+
+def status_counts(statuses) -> dict:
+    """``{status: count}`` over the six statuses, in ladder order."""
+    statuses = [str(getattr(s, "value", s)) for s in statuses]
+    return {s.value: statuses.count(s.value) for s in _ORDER}
+
+
+def _counts_text(counts: dict) -> str:
+    return "  ".join(f"{k}: {v}" for k, v in counts.items())
 
 
 def format_table(results: list[ClaimResult], width: int = 110) -> str:
@@ -58,9 +86,8 @@ def format_table(results: list[ClaimResult], width: int = 110) -> str:
     for a, b, c, d in rows:
         d = d if len(d) <= room else d[: room - 1] + "…"
         lines.append(f"{a:<{w0}}  {b:<{w1}}  {c:>{w2}}  {d}")
-    counts = {s.value: sum(r.evidence.status == s for r in results) for s in _ORDER}
     lines.append("")
-    lines.append("  ".join(f"{k}: {v}" for k, v in counts.items()))
+    lines.append(_counts_text(status_counts(r.evidence.status for r in results)))
     return "\n".join(lines)
 
 
@@ -68,9 +95,16 @@ def _md_escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-_LEGEND = ("**proved** = a symbolic derivation ran and passed; **verified** = checked exactly or numerically on the "
-           "stated cases (not a proof); **refuted** = counterexample found; **open** = not settled by computation; "
-           "**failed** = a claim expected to hold did not; **error** = the check crashed.")
+_LEGEND = ("**proved** = every step the claim rests on is a symbolic identity, an exact computation or an exhaustive "
+           "enumeration, and together they cover every case of the statement; **verified** = some step is numeric, a formal "
+           "argument, or covers only stated cases (not a proof); **refuted** = an exact counterexample; **open** = only a "
+           "search that found nothing, or a step not carried out; **failed** = a step did not pass; **error** = the check "
+           "crashed. The method column lists the kinds of the steps, the coverage column what each covers.")
+
+
+def _method_coverage(ev: dict) -> tuple[str, str]:
+    """Method and coverage of an entry (entries written before steps existed have neither)."""
+    return ev.get("method", ""), ev.get("coverage", "")
 
 
 def _versions_text(versions: dict) -> str:
@@ -112,12 +146,16 @@ def render_markdown(payload: dict) -> str:
         out += [f"| {i + 1} | {r['generated']} | `{_md_escape(r['command'])}` | {_md_escape(_versions_text(r['versions']))} | "
                 f"{', '.join(r['claims'])} |" for i, r in enumerate(runs)]
         out.append("")
+    out += [f"**Statuses:** {_counts_text(status_counts(e['status'] for e in entries))}", ""]
     out += [f"Statuses: {_LEGEND}", ""]
     extra = " run |" if len(runs) > 1 else ""
-    out += [f"| id | status | claim | evidence | code |{extra}", "|---|---|---|---|---|" + ("---|" if extra else "")]
+    out += [f"| id | status | method | coverage | claim | evidence | code |{extra}",
+            "|---|---|---|---|---|---|---|" + ("---|" if extra else "")]
     for e in entries:
         ev = e["evidence"]
-        out.append(f"| [{e['id']}](#{e['id'].lower()}) | **{e['status']}** | {_md_escape(e['statement'])} | "
+        method, coverage = _method_coverage(ev)
+        out.append(f"| [{e['id']}](#{e['id'].lower()}) | **{e['status']}** | {_md_escape(method)} | {_md_escape(coverage)} | "
+                   f"{_md_escape(e['statement'])} | "
                    f"{_md_escape(ev['summary'])} | `{_md_escape(ev['code'])}` |" + (f" {run_of[e['id']]} |" if extra else ""))
     out.append("")
     for e in entries:
@@ -126,6 +164,12 @@ def render_markdown(payload: dict) -> str:
                 f"**Status:** {e['status']} ({ev['method']}; {e['seconds']:.1f} s)", "",
                 f"**Run:** {run['generated']} by `{run['command']}` (workbench {run['versions'].get('workbench', '?')})", "",
                 ev["summary"], ""]
+        if ev.get("steps"):
+            out += ["| step | kind | coverage | passed |", "|---|---|---|---|"]
+            out += [f"| {_md_escape(st['description'])}{' (cross-check)' if st['corroborating'] else ''}"
+                    f"{' (counterexample)' if st['counterexample'] else ''} | {st['kind']} | {_md_escape(st['coverage'])}"
+                    f"{' (all cases)' if st['complete'] else ''} | {st['passed']} |" for st in ev["steps"]]
+            out.append("")
         for fig in ev["figures"]:
             out += [f"![{e['id']}]({fig})", ""]
         out += [f"Code: `{ev['code']}`", "", "<details><summary>details</summary>", "", "```json",
@@ -172,6 +216,7 @@ def render_html(payload: dict, figure_file) -> str:
     rows = "".join(
         f'<tr><td><a href="#{html.escape(e["id"])}">{html.escape(e["id"])}</a></td>'
         f'<td><b style="color:{colour(e)}">{html.escape(e["status"])}</b></td>'
+        f"<td>{html.escape(_method_coverage(e['evidence'])[0])}</td><td>{html.escape(_method_coverage(e['evidence'])[1])}</td>"
         f"<td>{html.escape(e['statement'])}</td><td>{html.escape(e['evidence']['summary'])}</td>"
         f"<td><code>{html.escape(e['evidence']['code'])}</code></td>" + (f"<td>{run_of[e['id']]}</td>" if many else "") + "</tr>"
         for e in entries)
@@ -186,6 +231,7 @@ def render_html(payload: dict, figure_file) -> str:
         f"<details><summary>details</summary><pre>{html.escape(json.dumps(to_jsonable(e['evidence']['details']), indent=1)[:20000])}</pre></details></section>"
         for e in entries)
     header = "".join(f"<p>{_md_inline_to_html(line)}</p>" for line in _header_lines(meta))
+    header += f"<p><b>Statuses:</b> {html.escape(_counts_text(status_counts(e['status'] for e in entries)))}</p>"
     if many:
         header += ("<table><tr><th>run</th><th>generated</th><th>command</th><th>versions</th><th>claims</th></tr>"
                    + "".join(f"<tr><td>{i + 1}</td><td>{html.escape(r['generated'])}</td><td><code>{html.escape(r['command'])}</code></td>"
@@ -198,7 +244,7 @@ td,th{{border:1px solid #ccc;padding:4px 6px;vertical-align:top;font-size:90%}}i
 </head><body><h1>workbench verify: claims report</h1>
 {header}
 <p>Statuses: {_md_inline_to_html(_LEGEND)}</p>
-<table><tr><th>id</th><th>status</th><th>claim</th><th>evidence</th><th>code</th>{"<th>run</th>" if many else ""}</tr>{rows}</table>{sections}</body></html>
+<table><tr><th>id</th><th>status</th><th>method</th><th>coverage</th><th>claim</th><th>evidence</th><th>code</th>{"<th>run</th>" if many else ""}</tr>{rows}</table>{sections}</body></html>
 """
 
 

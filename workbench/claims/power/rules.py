@@ -4,7 +4,7 @@ quantiliser, by exact orbit votes."""
 
 from __future__ import annotations
 
-from workbench.claims._registry import CheckContext, Evidence, Status, claim
+from workbench.claims._registry import CheckContext, Evidence, Step, StepKind, claim
 from workbench.claims.power._shared import COUNTED, _fs, vote_json, multisets, votes_over, _worst
 from workbench.power._orbits.copies import copies_at
 from workbench.power._mdp.shipped import shipped_mdp
@@ -41,13 +41,19 @@ def check_ps7(context: CheckContext) -> Evidence:
                                         "min_weak_fraction_b": _fs(wv.weak_fraction_b), "worst": vote_json(wv, wr)}
             ok &= not bad and fixes_C
         out[name] = res
+    steps = (
+        Step("the certified involutions fix C", StepKind.EXACT, "wait and figure-1 MDPs",
+             all(r["involutions_fix_C"] for r in out.values())),
+        Step("#B favoured >= n #A favoured for every rule on every orbit checked (rule probabilities compared in floating "
+             "point with absolute tolerance 1e-12)", StepKind.NUMERIC,
+             f"{len(rules)} rules x (56 multisets on wait, 4 on figure-1): {cases} orbits", ok),
+    )
     return Evidence(
-        Status.VERIFIED if ok else Status.FAILED,
         f"{len(rules)} decision rules x (wait: {len(multisets(5, range(4)))} reward multisets; figure-1: 4): {cases} exact orbit "
         f"votes, all with #B favoured >= n #A favoured (n = 2 and 5; the certified involutions fix C). Minimum weak fractions: "
         + ", ".join(f"{k}: {v['min_weak_fraction_b']}" for k, v in out["wait"]["rules"].items()) + " (wait). The quantiliser splits ties at its quantile boundary equally (an earlier version broke "
         "them by option order and then failed the relation on 55 of 56 multisets).",
-        "exact",
+        steps,
         {"criterion": "average reward; a rule compares P(A|C) with P(B|C) per orbit element",
          "tolerance": "rule probabilities are floating point, compared with absolute tolerance 1e-12 (engine _rules._TOL)",
          "counted_over": COUNTED, "results": out})
