@@ -234,8 +234,8 @@ class CensusResult:
         return [r for r in self.rows if r["status"] == "counterexample" and (law is None or r["law"] == law)]
 
     def coverage(self) -> str:
-        sizes = ", ".join(f"{k} on {n} state{'s' * (int(n) > 1)}" for n, k in self.classes.items())
-        return (f"every rooted deterministic MDP with 1..{self.max_states} states up to isomorphism ({sizes} classes), "
+        sizes = ", ".join(f"{k} with {n} state{'s' * (int(n) > 1)}" for n, k in self.classes.items())
+        return (f"every rooted deterministic MDP with 1..{self.max_states} states up to isomorphism (classes: {sizes}), "
                 f"every ordered split (A, B) of the root's actions into {'distinct' if self.overlap else 'disjoint'} "
                 f"non-empty sets (one per automorphism orbit), rewards: every order type with values 0..n-1 and "
                 f"{self.generic} generic rational vectors (seed {self.seed}); criteria: "
