@@ -295,7 +295,7 @@ def run_census(max_states: int, *, criteria=(Average(),), generic: int = 3, seed
     --------
     >>> res = run_census(2)
     >>> res.classes, res.summary["n/(n+1)"]["average"]
-    ({'1': 1, '2': 6}, {'holds': 1, 'counterexample': 0, 'hypothesis not met': 3})
+    ({'1': 1, '2': 6}, {'holds': 3, 'counterexample': 0, 'hypothesis not met': 3})
     """
     from workbench._io import atomic_write_json, atomic_write_text
 

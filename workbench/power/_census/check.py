@@ -26,7 +26,7 @@ Examples
 >>> from fractions import Fraction
 >>> res = check_conjecture(lambda case: case.vote.weak_fraction_b >= Fraction(1, 2), max_states=2, max_cases=50)
 >>> res.counterexample["summary"]
-"2-state MDP, A = ['s1'], B = ['s0'], reward [0, 1], average: vote A 1 | B 0 | tie 0 of 1 (brute force agrees)"
+"3-state MDP, A = ['s1'], B = ['s0'], reward [0, 1, 0], average: vote A 2 | B 1 | tie 0 of 3 (brute force agrees)"
 """
 
 from __future__ import annotations
