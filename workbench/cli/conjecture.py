@@ -2,6 +2,7 @@
 
     workbench conjecture fractional|strict|NAME [--max-states K] [--max-cases N] [--seed S] [--json]
                          [--hypothesis-examples N] [--phases P,...] [--out DIR]
+    workbench conjecture census ... | workbench conjecture check FILE ...   (``workbench.cli.conjecture_census``)
 
 The search is bounded by counts, never by the clock: the same arguments give the same result
 (apart from the reported seconds) on any machine.
@@ -90,7 +91,9 @@ def add_commands(subparsers) -> None:
 
     names = ", ".join(conjecture_names())
     p = subparsers.add_parser("conjecture", help="hunt for counterexamples to an orbit-vote conjecture (the conjecture lab)",
-                              description=f"Search small deterministic MDPs for a counterexample. Conjectures: {names}.")
+                              description=f"Search small deterministic MDPs for a counterexample. Conjectures: {names}. "
+                                          "Also: `workbench conjecture census --help` (every small MDP, every law) "
+                                          "and `workbench conjecture check --help` (your own conjecture file).")
     p.add_argument("name", metavar="NAME", help=f"conjecture to test: {names}")
     p.add_argument("--max-states", default="4", metavar="K", help="exhaust 1..min(K,3) states, sample up to K (default 4, max 8)")
     p.add_argument("--max-cases", default=str(DEFAULT_MAX_CASES), metavar="N",
@@ -101,3 +104,6 @@ def add_commands(subparsers) -> None:
     p.add_argument("--out", metavar="DIR", help="write conjecture_<NAME>.json (and counterexample_<NAME>.toml) atomically")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_conjecture)
+    from workbench.cli.conjecture_census import add_subcommands
+
+    add_subcommands(p)  # `workbench conjecture census ...` and `workbench conjecture check FILE ...`

@@ -5,7 +5,8 @@ MDPs (:class:`MDP`, TOML files, generators, drawing), exact visit distributions 
 functions of γ, RSDs and non-domination, the ``average`` / ``blackwell`` / ``discounted(γ)``
 criteria, orbit votes counted exactly with big integers (``method=Exact()``, RDSP Thm D.11)
 or estimated from uniform draws (``method=Sampled(samples, seed)``), certified copies
-(OPTTSP Thm 6.13), POWER on [0, 1] and decision rules (RDSP Prop A.11).
+(OPTTSP Thm 6.13), the census of small rooted MDPs and user conjectures (``run_census``,
+``check_conjecture``), POWER on [0, 1] and decision rules (RDSP Prop A.11).
 
 Examples
 --------
@@ -23,6 +24,10 @@ from workbench.power._mdp.generators import chain, gridworld, random_determinist
 from workbench.power._mdp.mdp import MDP, dumps_mdp, load_mdp, loads_mdp
 from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
 from workbench.power._lab.registry import Conjecture, RewardFamily, conjecture_names, get_conjecture, register_conjecture
+from workbench.power._census.brute import brute_force_vote
+from workbench.power._census.census import CensusResult, run_census
+from workbench.power._census.check import CheckResult, ConjectureCase, check_conjecture, load_conjecture_file
+from workbench.power._census.enumeration import MDPClass, burnside_class_count, canonical_form, class_count, rooted_mdp_classes
 from workbench.power._lab.search import SearchOutcome, SearchResult, run_search
 from workbench.power._lab.shrinking import is_counterexample, shrink
 from workbench.power._orbits.methods import Exact, Sampled, VoteMethod
@@ -73,6 +78,8 @@ __all__ = [
     "state_action_mdp", "featurized_orbit_vote",
     "Conjecture", "RewardFamily", "SearchResult", "SearchOutcome", "conjecture_names", "get_conjecture", "is_counterexample", "register_conjecture",
     "run_search", "shrink",
+    "MDPClass", "rooted_mdp_classes", "class_count", "canonical_form", "burnside_class_count", "run_census", "CensusResult",
+    "ConjectureCase", "CheckResult", "check_conjecture", "load_conjecture_file", "brute_force_vote",
     *_FIGURES,
 ]
 
