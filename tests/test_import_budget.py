@@ -88,3 +88,21 @@ def test_small_power_commands_import_only_what_they_use(name):
     code, allowed = PATHS[name]
     extra = [r for r in _roots(_imported_after(code)) if r not in allowed]
     assert not extra, f"the {name} path imported {extra}"
+
+
+@pytest.mark.parametrize("package", ["workbench.rs", "workbench.power"])
+def test_lazy_names_match_the_static_imports(package):
+    """The ``_EXPORTS`` map that loads names at run time says what the ``TYPE_CHECKING`` imports
+    (read by type checkers and the API docs) say, and covers ``__all__``."""
+    import ast
+    import importlib
+
+    path = ROOT / package.replace(".", "/") / "__init__.py"
+    tree = ast.parse(path.read_text())
+    [block] = [n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING"]
+    static = {a.asname or a.name: n.module for n in block.body if isinstance(n, ast.ImportFrom) for a in n.names}
+    module = importlib.import_module(package)
+    assert static == module._EXPORTS
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+    assert set(module.__all__) == set(module._EXPORTS) | set(module._FIGURES) | defined
+    assert set(module.__all__) <= set(dir(module))
