@@ -145,12 +145,12 @@ def test_memory_is_estimated_before_allocating(capsys, tmp_path, monkeypatch, ar
 
 
 def test_plot_path_is_checked_before_computing(capsys, tmp_path, monkeypatch):
-    import workbench.cli.rs as rs_cli
+    import workbench.rs._simulate.simulate as simulate_module  # the command imports simulate when it runs
 
     def no_work(*a, **k):
         raise AssertionError("computed before checking --plot")
 
-    monkeypatch.setattr(rs_cli, "simulate", no_work)
+    monkeypatch.setattr(simulate_module, "simulate", no_work)
     for plot, message in ((tmp_path / "out.txt", "cannot write a figure as .txt"),
                           (tmp_path / "new" / "x.png", "does not exist"), (tmp_path, "is a directory")):
         code, _, err = run(capsys, "rs", "simulate", "--plot", str(plot))

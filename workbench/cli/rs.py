@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from workbench._errors import WorkbenchError
 from workbench._numbers import parse_number, parse_number_list
-from workbench.rs._homogeneous.config import HomogeneousConfig, full_system, reduced_system
-from workbench.rs._model.reward_model import RewardModel, flow_by_name
-from workbench.rs._simulate.simulate import Saturation, simulate
-from workbench.rs._simulate.solvers import DormandPrince
+
+# The science (sympy, scipy) is imported inside the functions that use it, so that building the
+# parser (and `workbench --help`) stays light.
+if TYPE_CHECKING:
+    from workbench.rs._homogeneous.config import HomogeneousConfig
+    from workbench.rs._simulate.simulate import Saturation
+    from workbench.rs._simulate.solvers import DormandPrince
 
 
 # Ranges of the command-line parameters. They are wider than any meaningful run and keep every
@@ -85,6 +89,8 @@ def parse_rtol(text, name: str = "--rtol") -> float:
 
 def parse_reward(text):
     """``--reward``: None (not given) is the standard model; an empty text is an error."""
+    from workbench.rs._model.reward_model import RewardModel
+
     if text is None:
         return RewardModel.standard()
     return RewardModel.from_text(text, what="--reward")
@@ -122,6 +128,9 @@ def _model_options(p: argparse.ArgumentParser, *, p0: bool = True) -> None:
 
 
 def config_from_args(args, p0=None, n=None) -> HomogeneousConfig:
+    from workbench.rs._homogeneous.config import HomogeneousConfig
+    from workbench.rs._model.reward_model import flow_by_name
+
     return HomogeneousConfig(
         p0=parse_p0(args.p0) if p0 is None else p0,
         x0=parse_logit(args.x0, "--x0"),
@@ -137,10 +146,14 @@ def config_from_args(args, p0=None, n=None) -> HomogeneousConfig:
 
 
 def _criterion(args) -> Saturation:
+    from workbench.rs._simulate.simulate import Saturation
+
     return Saturation(eps=parse_eps(args.eps), threshold=parse_threshold(args.threshold))
 
 
 def _solver(args) -> DormandPrince:
+    from workbench.rs._simulate.solvers import DormandPrince
+
     return DormandPrince(rtol=parse_rtol(args.rtol))
 
 
@@ -158,7 +171,9 @@ def _n_max(args) -> float:
 def run_simulate(args) -> int:
     from workbench.cli._main import print_json
     from workbench._errors import ResourceTooLarge
+    from workbench.rs._homogeneous.config import full_system, reduced_system
     from workbench.rs._model.system import resource_hint
+    from workbench.rs._simulate.simulate import simulate
 
     # Every flag and output path is checked before any computation.
     cfg = config_from_args(args)
@@ -267,7 +282,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--n", default="1", help=f"number of environments, in [1, {MAX_ENVIRONMENTS:g}] (default 1)")
     _model_options(p)
     p.add_argument("--criterion", default="saturation", choices=["saturation", "asymptotic"])
-    from workbench.rs._model.system import DEFAULT_MEMORY_LIMIT, format_bytes, state_bytes
+    from workbench.rs._model.memory import DEFAULT_MEMORY_LIMIT, format_bytes, state_bytes
 
     p.add_argument("--full", action="store_true",
                    help=("integrate all N environments instead of the exact reduced system; it needs about "

@@ -12,7 +12,6 @@ from workbench.cli.rs import (LEARNABILITY_RANGE, MAX_KAPPA, NUMBERS_HELP, check
                    parse_learnabilities, parse_logit, parse_p0, parse_priors, parse_reward, parse_rtol, parse_t_max,
                    parse_threshold)
 from workbench.rs._hetero.geometry import geometry_by_name, geometry_names
-from workbench.rs._model.reward_model import flow_by_name
 
 DEFAULT_SWEEP_PRIORS = "0.1,0.03,0.01,0.003,0.001"
 
@@ -63,6 +62,7 @@ def _hetero_model_options(p: argparse.ArgumentParser) -> None:
 def hetero_config_from_args(args):
     from workbench.rs._hetero.geometry import CALIBRATION_SEED
     from workbench.rs._hetero.model import HeteroConfig
+    from workbench.rs._model.reward_model import flow_by_name
 
     lo, hi = LENGTH_SCALE_RANGE
     return HeteroConfig(

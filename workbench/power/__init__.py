@@ -17,45 +17,72 @@ Examples
 Fraction(2, 3)
 """
 
-from workbench.power._orbits.copies import CopiesCertificate, Involution, certify_copies, check_most, copies_at, find_copies
-from workbench.power._visits.criteria import Average, Blackwell, Discounted, criterion_from_name
-from workbench.power._orbits.domains import featurized_orbit_vote, state_action_mdp
-from workbench.power._mdp.generators import chain, gridworld, random_deterministic, star, terminal_choice
-from workbench.power._mdp.mdp import MDP, dumps_mdp, load_mdp, loads_mdp
-from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
-from workbench.power._lab.registry import Conjecture, RewardFamily, conjecture_names, get_conjecture, register_conjecture
-from workbench.power._census.brute import brute_force_vote
-from workbench.power._census.census import CensusResult, run_census
-from workbench.power._census.check import CheckResult, ConjectureCase, check_conjecture, load_conjecture_file
-from workbench.power._census.enumeration import MDPClass, burnside_class_count, canonical_form, class_count, rooted_mdp_classes
-from workbench.power._lab.search import SearchOutcome, SearchResult, run_search
-from workbench.power._lab.shrinking import is_counterexample, shrink
-from workbench.power._orbits.methods import Exact, Sampled, VoteMethod
-from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
-from workbench.power._orbits.votes import orbit_vote, orbit_vote_sets
-from workbench.power._orbits.power import (
-    IIDDistribution,
-    IIDUniform,
-    PerStateDistribution,
-    PowerEstimate,
-    optimality_probability,
-    power,
-    power_by_value_iteration,
-    power_of_actions,
-    power_vectors,
-)
-from workbench.power._orbits.rules import (
-    AntiOpt,
-    BestOfK,
-    Boltzmann,
-    DecisionRule,
-    FracOptimal,
-    IsOptimal,
-    Satisfice,
-    UniformQuantiliser,
-    rule_from_spec,
-)
-from workbench.power._visits.visits import VisitDistribution, non_dominated, options, recurrent_state_distributions, visit_distributions
+from typing import TYPE_CHECKING
+
+# Names load on first use (module __getattr__ below), so that importing one sub-module does not
+# import the whole science; static tools (type checkers, the API docs) read these imports.
+if TYPE_CHECKING:
+    from workbench.power._orbits.copies import CopiesCertificate, Involution, certify_copies, check_most, copies_at, find_copies
+    from workbench.power._visits.criteria import Average, Blackwell, Discounted, criterion_from_name
+    from workbench.power._orbits.domains import featurized_orbit_vote, state_action_mdp
+    from workbench.power._mdp.generators import chain, gridworld, random_deterministic, star, terminal_choice
+    from workbench.power._mdp.mdp import MDP, dumps_mdp, load_mdp, loads_mdp
+    from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
+    from workbench.power._lab.registry import Conjecture, RewardFamily, conjecture_names, get_conjecture, register_conjecture
+    from workbench.power._census.brute import brute_force_vote
+    from workbench.power._census.census import CensusResult, run_census
+    from workbench.power._census.check import CheckResult, ConjectureCase, check_conjecture, load_conjecture_file
+    from workbench.power._census.enumeration import MDPClass, burnside_class_count, canonical_form, class_count, rooted_mdp_classes
+    from workbench.power._lab.search import SearchOutcome, SearchResult, run_search
+    from workbench.power._lab.shrinking import is_counterexample, shrink
+    from workbench.power._orbits.methods import Exact, Sampled, VoteMethod
+    from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
+    from workbench.power._orbits.votes import orbit_vote, orbit_vote_sets
+    from workbench.power._orbits.power import (
+        IIDDistribution,
+        IIDUniform,
+        PerStateDistribution,
+        PowerEstimate,
+        optimality_probability,
+        power,
+        power_by_value_iteration,
+        power_of_actions,
+        power_vectors,
+    )
+    from workbench.power._orbits.rules import (
+        AntiOpt,
+        BestOfK,
+        Boltzmann,
+        DecisionRule,
+        FracOptimal,
+        IsOptimal,
+        Satisfice,
+        UniformQuantiliser,
+        rule_from_spec,
+    )
+    from workbench.power._visits.visits import VisitDistribution, non_dominated, options, recurrent_state_distributions, visit_distributions
+
+_EXPORTS = {
+    **dict.fromkeys(('CopiesCertificate', 'Involution', 'certify_copies', 'check_most', 'copies_at', 'find_copies'), 'workbench.power._orbits.copies'),
+    **dict.fromkeys(('Average', 'Blackwell', 'Discounted', 'criterion_from_name'), 'workbench.power._visits.criteria'),
+    **dict.fromkeys(('featurized_orbit_vote', 'state_action_mdp'), 'workbench.power._orbits.domains'),
+    **dict.fromkeys(('chain', 'gridworld', 'random_deterministic', 'star', 'terminal_choice'), 'workbench.power._mdp.generators'),
+    **dict.fromkeys(('MDP', 'dumps_mdp', 'load_mdp', 'loads_mdp'), 'workbench.power._mdp.mdp'),
+    **dict.fromkeys(('shipped_mdp', 'shipped_mdp_names'), 'workbench.power._mdp.shipped'),
+    **dict.fromkeys(('Conjecture', 'RewardFamily', 'conjecture_names', 'get_conjecture', 'register_conjecture'), 'workbench.power._lab.registry'),
+    **dict.fromkeys(('brute_force_vote',), 'workbench.power._census.brute'),
+    **dict.fromkeys(('CensusResult', 'run_census'), 'workbench.power._census.census'),
+    **dict.fromkeys(('CheckResult', 'ConjectureCase', 'check_conjecture', 'load_conjecture_file'), 'workbench.power._census.check'),
+    **dict.fromkeys(('MDPClass', 'burnside_class_count', 'canonical_form', 'class_count', 'rooted_mdp_classes'), 'workbench.power._census.enumeration'),
+    **dict.fromkeys(('SearchOutcome', 'SearchResult', 'run_search'), 'workbench.power._lab.search'),
+    **dict.fromkeys(('is_counterexample', 'shrink'), 'workbench.power._lab.shrinking'),
+    **dict.fromkeys(('Exact', 'Sampled', 'VoteMethod'), 'workbench.power._orbits.methods'),
+    **dict.fromkeys(('OrbitVote', 'orbit_size', 'wilson_interval'), 'workbench.power._orbits.result'),
+    **dict.fromkeys(('orbit_vote', 'orbit_vote_sets'), 'workbench.power._orbits.votes'),
+    **dict.fromkeys(('IIDDistribution', 'IIDUniform', 'PerStateDistribution', 'PowerEstimate', 'optimality_probability', 'power', 'power_by_value_iteration', 'power_of_actions', 'power_vectors'), 'workbench.power._orbits.power'),
+    **dict.fromkeys(('AntiOpt', 'BestOfK', 'Boltzmann', 'DecisionRule', 'FracOptimal', 'IsOptimal', 'Satisfice', 'UniformQuantiliser', 'rule_from_spec'), 'workbench.power._orbits.rules'),
+    **dict.fromkeys(('VisitDistribution', 'non_dominated', 'options', 'recurrent_state_distributions', 'visit_distributions'), 'workbench.power._visits.visits'),
+}
 
 # Figures import matplotlib, so they load on first use.
 _FIGURES = {
@@ -85,8 +112,15 @@ __all__ = [
 
 
 def __getattr__(name):
-    if name in _FIGURES:
-        from importlib import import_module
+    module = _EXPORTS.get(name) or _FIGURES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench.power' has no attribute {name!r}")
+    from importlib import import_module
 
-        return getattr(import_module(_FIGURES[name]), name)
-    raise AttributeError(f"module 'workbench.power' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -23,78 +23,111 @@ Examples
 10
 """
 
-from workbench.rs._analysis.analyze import Analysis, analyze
-from workbench.rs._analysis.asymptotic import Asymptotic
-from workbench.rs._analysis.checks import SymbolicChecks, derivation_names, run_derivation
-from workbench.rs._analysis.drift import DriftRule, late_time_drift
-from workbench.rs._analysis.equilibria import EquilibriumReport, EquilibriumSet, equilibrium_report, probability_field
-from workbench.rs._analysis.scaling_laws import (
-    CriticalPrior,
-    LogarithmicLaw,
-    NoRescaling,
-    NoSaturation,
-    NoSwitch,
-    PowerLaw,
-    ScalingLaw,
-    ScalingPrediction,
-)
-from workbench.rs._analysis.small_prior import (
-    LimitSystem,
-    critical_limit_prior,
-    critical_prior,
-    limit_system,
-    predicted_n_star,
-    predicted_scaling,
-    small_prior_limit,
-    SmallPriorLimit,
-)
-from workbench.rs._hetero.geometry import Geometry, calibrate, geometry_by_name, geometry_names, register_geometry
-from workbench.rs._hetero.kernels import Dense32, Dense64, KernelBackend, SparseCutoff, backend_by_name
-from workbench.rs._hetero.model import (
-    EnvironmentSequence,
-    HeteroConfig,
-    HeteroCritical,
-    HeteroRun,
-    critical_diversity_hetero,
-    hetero_system,
-    simulate_hetero,
-)
-from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, full_system, reduced_system
-from workbench.rs._homogeneous.critical import CriticalDiversity, ScalingFit, critical_diversity, fit_scaling
-from workbench.rs._homogeneous.reference import reference_outcome
-from workbench.rs._model.expression import parse_expression, sigmoid
-from workbench.rs._model.reward_model import (
-    FLOWS,
-    CompiledModel,
-    Flow,
-    GradientFlow,
-    ReplicatorFlow,
-    RewardModel,
-    compile_model,
-    flow_by_name,
-)
-from workbench.rs._model.system import RewardSeekingSystem, VectorField
-from workbench.rs._model.transfer import MatrixTransfer, NoTransfer, Transfer, UniformTransfer
-from workbench.rs._simulate.simulate import (
-    LOCAL,
-    REWARD_SEEKING,
-    Outcome,
-    UNDECIDED,
-    Criterion,
-    Horizon,
-    Saturation,
-    SimulationResult,
-    simulate,
-)
-from workbench.rs._simulate.solvers import DormandPrince, Euler, Solver
-from workbench.rs._sweep.executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
-from workbench.rs._sweep.spec import SweepSpec
-from workbench.rs._sweep.store import SweepStore
-from workbench.rs._sweep.sweep import SweepResult, run_sweep
+from typing import TYPE_CHECKING
+
+# Names load on first use (module __getattr__ below), so that importing one sub-module does not
+# import the whole science; static tools (type checkers, the API docs) read these imports.
+if TYPE_CHECKING:
+    from workbench.rs._analysis.analyze import Analysis, analyze
+    from workbench.rs._analysis.asymptotic import Asymptotic
+    from workbench.rs._analysis.checks import SymbolicChecks, derivation_names, run_derivation
+    from workbench.rs._analysis.drift import DriftRule, late_time_drift
+    from workbench.rs._analysis.equilibria import EquilibriumReport, EquilibriumSet, equilibrium_report, probability_field
+    from workbench.rs._analysis.scaling_laws import (
+        CriticalPrior,
+        LogarithmicLaw,
+        NoRescaling,
+        NoSaturation,
+        NoSwitch,
+        PowerLaw,
+        ScalingLaw,
+        ScalingPrediction,
+    )
+    from workbench.rs._analysis.small_prior import (
+        LimitSystem,
+        critical_limit_prior,
+        critical_prior,
+        limit_system,
+        predicted_n_star,
+        predicted_scaling,
+        small_prior_limit,
+        SmallPriorLimit,
+    )
+    from workbench.rs._hetero.geometry import Geometry, calibrate, geometry_by_name, geometry_names, register_geometry
+    from workbench.rs._hetero.kernels import Dense32, Dense64, KernelBackend, SparseCutoff, backend_by_name
+    from workbench.rs._hetero.model import (
+        EnvironmentSequence,
+        HeteroConfig,
+        HeteroCritical,
+        HeteroRun,
+        critical_diversity_hetero,
+        hetero_system,
+        simulate_hetero,
+    )
+    from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, full_system, reduced_system
+    from workbench.rs._homogeneous.critical import CriticalDiversity, ScalingFit, critical_diversity, fit_scaling
+    from workbench.rs._homogeneous.reference import reference_outcome
+    from workbench.rs._model.expression import parse_expression, sigmoid
+    from workbench.rs._model.reward_model import (
+        FLOWS,
+        CompiledModel,
+        Flow,
+        GradientFlow,
+        ReplicatorFlow,
+        RewardModel,
+        compile_model,
+        flow_by_name,
+    )
+    from workbench.rs._model.system import RewardSeekingSystem, VectorField
+    from workbench.rs._model.transfer import MatrixTransfer, NoTransfer, Transfer, UniformTransfer
+    from workbench.rs._simulate.simulate import (
+        LOCAL,
+        REWARD_SEEKING,
+        Outcome,
+        UNDECIDED,
+        Criterion,
+        Horizon,
+        Saturation,
+        SimulationResult,
+        simulate,
+    )
+    from workbench.rs._simulate.solvers import DormandPrince, Euler, Solver
+    from workbench.rs._sweep.executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
+    from workbench.rs._sweep.spec import SweepSpec
+    from workbench.rs._sweep.store import SweepStore
+    from workbench.rs._sweep.sweep import SweepResult, run_sweep
+
+_EXPORTS = {
+    **dict.fromkeys(('Analysis', 'analyze'), 'workbench.rs._analysis.analyze'),
+    **dict.fromkeys(('Asymptotic',), 'workbench.rs._analysis.asymptotic'),
+    **dict.fromkeys(('SymbolicChecks', 'derivation_names', 'run_derivation'), 'workbench.rs._analysis.checks'),
+    **dict.fromkeys(('DriftRule', 'late_time_drift'), 'workbench.rs._analysis.drift'),
+    **dict.fromkeys(('EquilibriumReport', 'EquilibriumSet', 'equilibrium_report', 'probability_field'), 'workbench.rs._analysis.equilibria'),
+    **dict.fromkeys(('CriticalPrior', 'LogarithmicLaw', 'NoRescaling', 'NoSaturation', 'NoSwitch', 'PowerLaw', 'ScalingLaw', 'ScalingPrediction'), 'workbench.rs._analysis.scaling_laws'),
+    **dict.fromkeys(('LimitSystem', 'critical_limit_prior', 'critical_prior', 'limit_system', 'predicted_n_star', 'predicted_scaling', 'small_prior_limit', 'SmallPriorLimit'), 'workbench.rs._analysis.small_prior'),
+    **dict.fromkeys(('Geometry', 'calibrate', 'geometry_by_name', 'geometry_names', 'register_geometry'), 'workbench.rs._hetero.geometry'),
+    **dict.fromkeys(('Dense32', 'Dense64', 'KernelBackend', 'SparseCutoff', 'backend_by_name'), 'workbench.rs._hetero.kernels'),
+    **dict.fromkeys(('EnvironmentSequence', 'HeteroConfig', 'HeteroCritical', 'HeteroRun', 'critical_diversity_hetero', 'hetero_system', 'simulate_hetero'), 'workbench.rs._hetero.model'),
+    **dict.fromkeys(('HomogeneousConfig', 'alpha_eff', 'full_system', 'reduced_system'), 'workbench.rs._homogeneous.config'),
+    **dict.fromkeys(('CriticalDiversity', 'ScalingFit', 'critical_diversity', 'fit_scaling'), 'workbench.rs._homogeneous.critical'),
+    **dict.fromkeys(('reference_outcome',), 'workbench.rs._homogeneous.reference'),
+    **dict.fromkeys(('parse_expression', 'sigmoid'), 'workbench.rs._model.expression'),
+    **dict.fromkeys(('FLOWS', 'CompiledModel', 'Flow', 'GradientFlow', 'ReplicatorFlow', 'RewardModel', 'compile_model', 'flow_by_name'), 'workbench.rs._model.reward_model'),
+    **dict.fromkeys(('RewardSeekingSystem', 'VectorField'), 'workbench.rs._model.system'),
+    **dict.fromkeys(('MatrixTransfer', 'NoTransfer', 'Transfer', 'UniformTransfer'), 'workbench.rs._model.transfer'),
+    **dict.fromkeys(('LOCAL', 'REWARD_SEEKING', 'Outcome', 'UNDECIDED', 'Criterion', 'Horizon', 'Saturation', 'SimulationResult', 'simulate'), 'workbench.rs._simulate.simulate'),
+    **dict.fromkeys(('DormandPrince', 'Euler', 'Solver'), 'workbench.rs._simulate.solvers'),
+    **dict.fromkeys(('DaskExecutor', 'Executor', 'ProcessExecutor', 'SerialExecutor'), 'workbench.rs._sweep.executors'),
+    **dict.fromkeys(('SweepSpec',), 'workbench.rs._sweep.spec'),
+    **dict.fromkeys(('SweepStore',), 'workbench.rs._sweep.store'),
+    **dict.fromkeys(('SweepResult', 'run_sweep'), 'workbench.rs._sweep.sweep'),
+}
 
 
-def homogeneous_system(**kwargs) -> RewardSeekingSystem:
+def homogeneous_system(**kwargs) -> "RewardSeekingSystem":
     """Shortcut: ``reduced_system(HomogeneousConfig(**kwargs))``."""
+    from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
+
     return reduced_system(HomogeneousConfig(**kwargs))
 
 
@@ -106,14 +139,6 @@ _FIGURES = {
     "plot_scaling": "workbench.rs._plotting.figures",
     "plot_sweep": "workbench.rs._plotting.sweep",
 }
-
-
-def __getattr__(name):
-    if name in _FIGURES:
-        from importlib import import_module
-
-        return getattr(import_module(_FIGURES[name]), name)
-    raise AttributeError(f"module 'workbench.rs' has no attribute {name!r}")
 
 
 __all__ = [
@@ -142,3 +167,18 @@ __all__ = [
     # figures
     *_FIGURES,
 ]
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name) or _FIGURES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench.rs' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

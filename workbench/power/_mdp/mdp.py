@@ -8,15 +8,17 @@ import re
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from workbench._errors import InvalidMDP, ResourceTooLarge, WorkbenchError
 from workbench._numbers import MAX_DECIMAL_EXPONENT, parse_fraction
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["MDP", "load_mdp", "loads_mdp", "dumps_mdp", "MAX_FILE_BYTES", "MAX_STATES", "MAX_ACTIONS"]
 
@@ -117,7 +119,6 @@ class MDP:
     description: str = ""
     start: str | None = None
     source: str = "<memory>"
-    graph: nx.DiGraph = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         where = self.source
@@ -166,18 +167,8 @@ class MDP:
                 clean[s][a] = probs
         if self.start is not None and self.start not in seen:
             raise WorkbenchError(f"{where}: start state {self.start!r} is not a state")
-        g = nx.DiGraph(name=self.name)
-        g.add_nodes_from(states)
-        for s, acts in clean.items():
-            for a, dist in acts.items():
-                for t, p in dist.items():
-                    if g.has_edge(s, t):
-                        g[s][t]["actions"][a] = p
-                    else:
-                        g.add_edge(s, t, actions={a: p})
         object.__setattr__(self, "states", states)
         object.__setattr__(self, "transitions", _freeze(clean))
-        object.__setattr__(self, "graph", nx.freeze(g))
         object.__setattr__(self, "_index", {s: i for i, s in enumerate(states)})
         object.__setattr__(self, "_cache", {})
 
@@ -199,6 +190,26 @@ class MDP:
         return cls(states=tuple(states), transitions=trans, **kwargs)
 
     # queries ------------------------------------------------------------------------------
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The frozen networkx ``DiGraph`` of the MDP: an edge ``s -> t`` per successor, its
+        ``actions`` attribute ``{action: probability}`` (built on first use)."""
+        g = self._cache.get("graph")
+        if g is None:
+            import networkx as nx
+
+            g = nx.DiGraph(name=self.name)
+            g.add_nodes_from(self.states)
+            for s, acts in self.transitions.items():
+                for a, dist in acts.items():
+                    for t, p in dist.items():
+                        if g.has_edge(s, t):
+                            g[s][t]["actions"][a] = p
+                        else:
+                            g.add_edge(s, t, actions={a: p})
+            g = self._cache["graph"] = nx.freeze(g)
+        return g
+
     @property
     def n_states(self) -> int:
         return len(self.states)
@@ -229,7 +240,13 @@ class MDP:
     def reachable(self, state: str) -> tuple:
         """States reachable from ``state`` (including it), in state order."""
         self.index(state)
-        reach = nx.descendants(self.graph, state) | {state}
+        reach, todo = {state}, [state]
+        while todo:
+            for dist in self.transitions[todo.pop()].values():
+                for t in dist:
+                    if t not in reach:
+                        reach.add(t)
+                        todo.append(t)
         return tuple(s for s in self.states if s in reach)
 
     def check_actions(self, state: str, actions) -> tuple:

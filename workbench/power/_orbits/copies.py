@@ -17,12 +17,10 @@ isomorphisms, ``max_steps`` units of work); a search cut short says so in ``sear
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
-
-import networkx as nx
-from networkx.algorithms import isomorphism
 
 from workbench._errors import WorkbenchError
 from workbench._numbers import format_fraction
@@ -38,19 +36,26 @@ class _OutOfSteps(Exception):
     pass
 
 
-class _BoundedMatcher(isomorphism.GraphMatcher):
-    """VF2 that stops after a number of feasibility checks (a symmetric option set can have
-    factorially many matches, and the search can also run long between two matches)."""
+@functools.cache
+def _bounded_matcher():
+    """The matcher class, defined on first use: networkx loads only when copies are searched."""
+    from networkx.algorithms import isomorphism
 
-    def __init__(self, G1, G2, *, checks: int, **kwargs):
-        super().__init__(G1, G2, **kwargs)
-        self._checks_left = checks
+    class _BoundedMatcher(isomorphism.GraphMatcher):
+        """VF2 that stops after a number of feasibility checks (a symmetric option set can have
+        factorially many matches, and the search can also run long between two matches)."""
 
-    def syntactic_feasibility(self, G1_node, G2_node):
-        self._checks_left -= 1
-        if self._checks_left < 0:
-            raise _OutOfSteps
-        return super().syntactic_feasibility(G1_node, G2_node)
+        def __init__(self, G1, G2, *, checks: int, **kwargs):
+            super().__init__(G1, G2, **kwargs)
+            self._checks_left = checks
+
+        def syntactic_feasibility(self, G1_node, G2_node):
+            self._checks_left -= 1
+            if self._checks_left < 0:
+                raise _OutOfSteps
+            return super().syntactic_feasibility(G1_node, G2_node)
+
+    return _BoundedMatcher
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,8 @@ def certify_copies(A, B, involutions, names=None, level="rsd") -> CopiesCertific
 
 
 def _graph(options):
+    import networkx as nx
+
     g = nx.Graph()
     for i, v in enumerate(options):
         supp = _support(v)
@@ -217,7 +224,7 @@ def _candidates(A, B, max_iter, max_steps=MAX_COPY_STEPS):
     nm = lambda p, q: p["kind"] == q["kind"] and p.get("degree") == q.get("degree")  # noqa: E731
     em = lambda p, q: p["coef"] == q["coef"]  # noqa: E731
     nodes = GA.number_of_nodes() + GB.number_of_nodes()
-    matcher = _BoundedMatcher(GB, GA, node_match=nm, edge_match=em, checks=max_steps // max(1, nodes * nodes))
+    matcher = _bounded_matcher()(GB, GA, node_match=nm, edge_match=em, checks=max_steps // max(1, nodes * nodes))
     out, images = [], set()
     try:
         for mapping in itertools.islice(matcher.subgraph_isomorphisms_iter(), max_iter):
@@ -284,6 +291,8 @@ def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_
     if not cands:
         chosen, how = [], "no candidate involution"
     elif len(cands) <= exact_clique_up_to:
+        import networkx as nx
+
         g = nx.Graph()
         g.add_nodes_from(range(len(cands)))
         g.add_edges_from((i, j) for i, j in itertools.combinations(range(len(cands)), 2) if ok(i, j))

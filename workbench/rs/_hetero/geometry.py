@@ -58,7 +58,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import brentq
 
 from workbench._errors import WorkbenchError
 
@@ -239,6 +238,8 @@ def _calibrate_cached(geometry, target, n_ref, length_scale, seed):
     f = lambda log_s: mean_offdiagonal_coupling(d2, math.exp(log_s), length_scale) - target  # noqa: E731
     if not (f(math.log(s_lo)) > 0 > f(math.log(s_hi))):
         raise WorkbenchError(f"geometry {geometry.name}: could not bracket the calibration root (target {target})")
+    from scipy.optimize import brentq
+
     log_s, info = brentq(f, math.log(s_lo), math.log(s_hi), xtol=1e-14, rtol=4 * np.finfo(float).eps, full_output=True)
     scale = math.exp(log_s)
     return Calibration(geometry.name, scale, target, mean_offdiagonal_coupling(d2, scale, length_scale),

@@ -7,10 +7,10 @@ single-environment system with effective learnabilities
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.special import logit
 
 from workbench._errors import WorkbenchError
 from workbench.rs._model.reward_model import Flow, GradientFlow, RewardModel
@@ -36,6 +36,15 @@ def alpha_eff(alpha, c, n):
     2.0
     """
     return np.asarray(alpha, dtype=float) * (1.0 + (np.asarray(n, dtype=float) - 1.0) * np.asarray(c, dtype=float))
+
+
+def _logit(p: float) -> float:
+    """``log(p / (1 - p))``, the same formula (and so the same bits) as ``scipy.special.logit``:
+    around p = 1/2 it uses ``log1p`` to keep precision."""
+    if p < 0.3 or p > 0.65:
+        return math.log(p / (1 - p))
+    s = 2 * (p - 0.5)
+    return math.log1p(s) - math.log1p(-s)
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ class HomogeneousConfig:
 
     @property
     def z0(self) -> float:
-        return float(logit(self.p0))
+        return _logit(float(self.p0))
 
     def with_(self, **changes) -> "HomogeneousConfig":
         return replace(self, **changes)

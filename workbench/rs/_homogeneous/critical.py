@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from workbench._errors import WorkbenchError
 from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
@@ -278,6 +277,8 @@ def fit_scaling(p0, n_star_continuous, level: float = 0.95) -> ScalingFit:
     ok = np.isfinite(n) & (n > 1)
     if ok.sum() < 3:
         raise WorkbenchError(f"the scaling fit needs at least 3 priors with a finite N* > 1, got {int(ok.sum())}")
+    from scipy import stats  # here, not at import: scipy.stats alone takes longer to load than `rs critical` runs
+
     xs, ys = np.log10(p0[ok]), np.log10(n[ok])
     lr = stats.linregress(xs, ys)
     dof = xs.size - 2
