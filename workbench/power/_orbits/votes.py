@@ -55,6 +55,7 @@ from workbench.power._orbits.counting import MAX_COUNT_WORK, _arrangement_chunks
 from workbench.power._orbits.methods import DEFAULT_LIMIT, MAX_SAMPLES, Exact, Sampled, VoteMethod
 from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
 from workbench.power._orbits.rules import DecisionRule, IsOptimal
+from workbench.power._orbits.search import _branch_and_bound
 from workbench.power._visits.criteria import Average
 from workbench.power._visits.visits import MAX_VISITS, non_dominated
 
@@ -168,9 +169,10 @@ def orbit_vote_sets(
         raise WorkbenchError(f"every option needs {nlev} level vectors of length {n}")
     if not optimal and nlev != 1:
         raise WorkbenchError(f"decision rule {rule.name} needs a single-level criterion (average or discounted)")
-    if nlev == 1 and optimal and len(A) + len(B) > 16:
+    if nlev == 1 and optimal and len(A) + len(B) > 16 and isinstance(method, Sampled):
         # a set's best value is attained on its non-dominated vectors (other rules see all options);
-        # the linear programmes only pay off for large enumerations
+        # the linear programmes only pay off for large samples (the exact search drops options
+        # that cannot be their set's best as it goes)
         k0 = sum(1 for j in range(n) if len({o[0][j] for o in A + B}) > 1)
         work = _count_arrangements(tuple(Counter(reward).values()), k0) * (len(A) + len(B))
         if work > _PRUNE_WORK:
@@ -268,6 +270,14 @@ def orbit_vote_sets(
         return OrbitVote(cnt[0], cnt[1], cnt[2], method=VoteMethod.SAMPLED, ci=ci, samples=samples,
                          reduction=f"uniform sampling over {k} relevant states (seed {seed})", **common)
 
+    if optimal:
+        found = _branch_and_bound(scaled, len(A), vint[::-1], mult[::-1], n)
+        if found is not None:
+            a_s, b_s, t, nodes = found
+            assert a_s + b_s + t == size, (found, size)
+            how = (f"value-order branch and bound over the {n_arr} arrangements on {k} relevant states "
+                   f"({nodes} search nodes); other states counted combinatorially")
+            return OrbitVote(a_s, b_s, t, method=VoteMethod.EXACT, reduction=how, **common)
     counts = np.array(mult, dtype=np.int64)
     total = [0, 0, 0]
     radix = np.cumprod([1] + [m + 1 for m in mult[:-1]], dtype=object)
