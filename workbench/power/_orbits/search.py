@@ -89,7 +89,8 @@ class _Arith:
             else:
                 w = np.array([[conv_v(x) for x in row] for row in level], dtype=dtype)
                 sign = np.array([[(x > 0) - (x < 0) for x in row] for row in level])
-            down = np.argsort(-(w.astype(float) if kind == "object" else w), axis=1, kind="stable")
+            # each option's positions by exact weight, largest first (rounded weights may tie)
+            down = np.array([sorted(range(k), key=lambda j: -row[j]) for row in level], dtype=np.intp).reshape(len(level), k)
             up = down[:, ::-1]
             wd, wu = np.take_along_axis(w, down, axis=1), np.take_along_axis(w, up, axis=1)
             pos = np.where(np.take_along_axis(sign, down, axis=1) > 0, wd, conv_v(0))
