@@ -131,7 +131,7 @@ def _per_side_max(x, rows, opts, n_a):
     return m[0::2], m[1::2]
 
 
-def _decide(ar, vidx, free, alive, d, n_a):
+def _decide(ar, vidx, free, alive, d, n_a, cheap=True):
     """Outcome per node: 1 (A better for every completion), -1 (B), 0 (tie), 2 (undecided),
     and with rounded arithmetic 3 (possibly a tie on the first level: check exactly); and the
     options still *alive* (those that may attain their set's best value in some completion).
@@ -144,6 +144,28 @@ def _decide(ar, vidx, free, alive, d, n_a):
     """
     N = len(vidx)
     out = np.full(N, 2, dtype=np.int8)
+    if cheap and ar.kind == "float" and free.any():
+        # first the cheap bounds (every free position gets the largest / smallest remaining
+        # value: one exact float64 matrix product), then the rearrangement bounds for the rest
+        w = ar.levels[0][0]
+        wpos, wneg = np.maximum(w, 0), np.minimum(w, 0)
+        part = ar.vtab[vidx] @ w.T
+        fr = free.astype(np.float64)
+        mpos, mneg = fr @ wpos.T, fr @ wneg.T
+        top, bot = ar.tops[d][0], ar.bots[d][0]
+        hi = np.where(alive, part + top * mpos + bot * mneg, -np.inf)
+        lo = np.where(alive, part + bot * mpos + top * mneg, -np.inf)
+        loA, loB = lo[:, :n_a].max(axis=1), lo[:, n_a:].max(axis=1)
+        hiA, hiB = hi[:, :n_a].max(axis=1), hi[:, n_a:].max(axis=1)
+        out[loA > hiB] = 1
+        out[loB > hiA] = -1
+        alive = alive & ~(hi < np.where(np.arange(alive.shape[1]) < n_a, loA[:, None], loB[:, None]))
+        rest = np.flatnonzero(out == 2)
+        if len(rest) < N:
+            if len(rest):
+                o, a = _decide(ar, vidx[rest], free[rest], alive[rest], d, n_a, cheap=False)
+                out[rest], alive[rest] = o, a
+            return out, alive
     rows, opts = np.nonzero(alive)
     nodes = np.arange(N)
     sure = None
