@@ -19,8 +19,10 @@ instead of being visited. Undecided nodes are expanded down to the leaves, where
 is known and the comparison is exact.
 
 Counts are exact: the dot products run in float64 when every partial sum and bound is an
-integer below ``2**53``, in int64 below ``2**62``; otherwise :func:`_branch_and_bound` returns
-``None`` and the caller enumerates with big integers. Each depth of the search holds at most
+integer below ``2**53``, in int64 below ``2**62``; otherwise in float64 after scaling, deciding
+only with a margin above a rigorous rounding bound and settling the near-ties with Python
+integers (that work is bounded by
+:data:`~workbench.power._orbits.comparisons.MAX_EXACT_WORK`). Each depth of the search holds at most
 as many nodes as there are arrangements of values on the relevant states (every node extends
 to a distinct arrangement), so the search never does more than (number of distinct values) x
 the work of enumerating the orbit, and usually far less.
@@ -38,6 +40,8 @@ import itertools
 import math
 
 import numpy as np
+
+from workbench.power._orbits.comparisons import _big_int_weight, _check_exact_work
 
 __all__: list = []
 
@@ -237,6 +241,8 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int):
     kind = "float" if size < 2**52 else "int" if size < 2**62 else "rounded"
     ar = _Arith(W, values_desc, mult_desc, k, kind)
     exact_ar = [None]  # Python-integer arithmetic, built when a rounded comparison is too close
+    exact_work = [0]  # its big-integer operations so far (bounded by MAX_EXACT_WORK)
+    weight = _big_int_weight(W, values_desc) if kind == "rounded" else 1
     T = len(values_desc)
     n_irr = n - k
     placed = [0]  # values placed before depth d (all copies of the d largest distinct values)
@@ -264,6 +270,8 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int):
         out, alive = np.concatenate(outs), np.concatenate(alives)
         close = np.flatnonzero(out == 3)
         if len(close):
+            exact_work[0] += len(close) * nopt * k * len(W) * weight
+            _check_exact_work(exact_work[0], so_far=True)
             if exact_ar[0] is None:
                 exact_ar[0] = _Arith(W, values_desc, mult_desc, k, "object")
             out[close], alive[close] = _decide(exact_ar[0], vidx[close], free[close], alive[close], d, n_a)

@@ -16,20 +16,24 @@ Reductions (all exact):
 * with all reward values distinct, the same holds when the options also share, per side, a part
   on a few *hub* states (e.g. ``live``/``die`` before their terminals, under ``blackwell`` or
   ``discounted``): hub values are enumerated and the blocks are counted by rank;
-* otherwise the distinct arrangements of values on the relevant states are enumerated in
+* otherwise (the optimal rule) a value-order branch and bound (:mod:`.search`) places the
+  values from the largest down and counts every partial arrangement whose bounds already
+  decide the vote with one multinomial, without visiting its completions;
+* other decision rules enumerate the distinct arrangements of values on the relevant states in
   vectorised numpy chunks, each weighted by its number of completions.
 
 How the counts are obtained is an object (:mod:`~workbench.power._orbits.methods`):
 ``method=Exact(limit=...)`` (the default, ``Exact()``) counts exactly and raises
-:class:`EnumerationTooLarge` (``parameter == "limit"``) past ``limit`` arrangements;
+:class:`EnumerationTooLarge` (``parameter == "limit"``) when the orbit has more than ``limit``
+arrangements on the relevant states;
 ``method=Sampled(samples, seed)`` draws uniform orbit elements instead and reports a Wilson 95%
 interval for the weak fraction. The vote never switches between the two by itself. Samples are
 bounded (``max_samples``, :data:`MAX_SAMPLES`, and the total work :data:`MAX_SAMPLE_WORK`), as is
 the exact count of arrangements (:data:`MAX_COUNT_WORK`).
 
 The rest of the engine lives in one module per concept: the result (:mod:`.result`), the
-counting of arrangements (:mod:`.counting`), the closed forms (:mod:`.closed_forms`) and the
-vectorised comparisons (:mod:`.comparisons`).
+counting of arrangements (:mod:`.counting`), the closed forms (:mod:`.closed_forms`), the
+branch and bound (:mod:`.search`) and the vectorised comparisons (:mod:`.comparisons`).
 """
 
 from __future__ import annotations
@@ -113,8 +117,8 @@ def orbit_vote_sets(
         criterion.
     method : Exact or Sampled, default Exact()
         ``Exact(limit)`` counts every distinct orbit element and raises
-        :class:`EnumerationTooLarge` (``parameter == "limit"``) when more than ``limit``
-        arrangements would be enumerated; ``Sampled(samples, seed)`` estimates the vote from
+        :class:`EnumerationTooLarge` (``parameter == "limit"``) when the orbit has more than
+        ``limit`` arrangements on the relevant states; ``Sampled(samples, seed)`` estimates the vote from
         uniform draws of the orbit (at most ``max_samples``). Never switches by itself.
     names : sequence of str, optional
         Names of the coordinates (states), for ``relevant`` in the result.
