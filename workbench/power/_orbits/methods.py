@@ -2,7 +2,8 @@
 
 The method is an object passed as ``method=`` to :func:`~workbench.power.orbit_vote` and
 :func:`~workbench.power.orbit_vote_sets`; the vote never switches from one to the other on its
-own. An :class:`Exact` vote over an orbit with more arrangements than ``limit`` raises
+own. :class:`Exact` counts by branch and bound without visiting every orbit element; a vote
+over an orbit with more arrangements (on the relevant states) than ``limit`` raises
 :class:`~workbench.EnumerationTooLarge` (``parameter == "limit"``): the caller then raises the
 limit or asks for :class:`Sampled` explicitly. The result's ``method`` field
 (:class:`VoteMethod`) records which one counted it.
@@ -30,7 +31,7 @@ from workbench._errors import InvalidInput
 
 __all__ = ["Exact", "Sampled", "VoteMethod", "DEFAULT_LIMIT", "MAX_SAMPLES"]
 
-#: Default largest number of arrangements enumerated by :class:`Exact`.
+#: Default largest orbit (arrangements of values on the relevant states) counted by :class:`Exact`.
 DEFAULT_LIMIT = 20_000_000
 #: Most uniform samples of an orbit (the ``max_samples`` of ``orbit_vote_sets``).
 MAX_SAMPLES = 10_000_000
@@ -55,14 +56,21 @@ def _whole(value, *, owner: str, name: str, minimum: int) -> None:
 class Exact:
     """Count every distinct orbit element exactly (big integers).
 
-    Closed forms are used where they apply; otherwise the distinct arrangements of values on the
-    relevant states are enumerated, at most ``limit`` of them. Past the limit the vote raises
-    :class:`~workbench.EnumerationTooLarge` with ``parameter == "limit"``; it never samples.
+    Closed forms are used where they apply; otherwise a value-order branch and bound counts the
+    distinct arrangements of values on the relevant states, visiting only the partial
+    arrangements that do not yet decide the vote. ``limit`` bounds the orbit, not the visits: a
+    vote whose orbit has more than ``limit`` arrangements on the relevant states raises
+    :class:`~workbench.EnumerationTooLarge` with ``parameter == "limit"`` before any work (so
+    whether a vote is counted never depends on how fast the search happens to decide it); it
+    never samples. The search then holds at most ``limit`` nodes at each depth (each extends
+    to a distinct arrangement), so its work is at most (distinct values) x ``limit`` node
+    evaluations, and usually far less.
 
     Parameters
     ----------
     limit : int
-        Largest number of arrangements enumerated (default :data:`DEFAULT_LIMIT`).
+        Largest number of arrangements on the relevant states counted exactly (default
+        :data:`DEFAULT_LIMIT`).
     """
 
     limit: int = DEFAULT_LIMIT

@@ -16,20 +16,24 @@ Reductions (all exact):
 * with all reward values distinct, the same holds when the options also share, per side, a part
   on a few *hub* states (e.g. ``live``/``die`` before their terminals, under ``blackwell`` or
   ``discounted``): hub values are enumerated and the blocks are counted by rank;
-* otherwise the distinct arrangements of values on the relevant states are enumerated in
+* otherwise (the optimal rule) a value-order branch and bound (:mod:`.search`) places the
+  values from the largest down and counts every partial arrangement whose bounds already
+  decide the vote with one multinomial, without visiting its completions;
+* other decision rules enumerate the distinct arrangements of values on the relevant states in
   vectorised numpy chunks, each weighted by its number of completions.
 
 How the counts are obtained is an object (:mod:`~workbench.power._orbits.methods`):
 ``method=Exact(limit=...)`` (the default, ``Exact()``) counts exactly and raises
-:class:`EnumerationTooLarge` (``parameter == "limit"``) past ``limit`` arrangements;
+:class:`EnumerationTooLarge` (``parameter == "limit"``) when the orbit has more than ``limit``
+arrangements on the relevant states;
 ``method=Sampled(samples, seed)`` draws uniform orbit elements instead and reports a Wilson 95%
 interval for the weak fraction. The vote never switches between the two by itself. Samples are
 bounded (``max_samples``, :data:`MAX_SAMPLES`, and the total work :data:`MAX_SAMPLE_WORK`), as is
 the exact count of arrangements (:data:`MAX_COUNT_WORK`).
 
 The rest of the engine lives in one module per concept: the result (:mod:`.result`), the
-counting of arrangements (:mod:`.counting`), the closed forms (:mod:`.closed_forms`) and the
-vectorised comparisons (:mod:`.comparisons`).
+counting of arrangements (:mod:`.counting`), the closed forms (:mod:`.closed_forms`), the
+branch and bound (:mod:`.search`) and the vectorised comparisons (:mod:`.comparisons`).
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from workbench.power._orbits.counting import MAX_COUNT_WORK, _arrangement_chunks
 from workbench.power._orbits.methods import DEFAULT_LIMIT, MAX_SAMPLES, Exact, Sampled, VoteMethod
 from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
 from workbench.power._orbits.rules import DecisionRule, IsOptimal
+from workbench.power._orbits.search import _branch_and_bound
 from workbench.power._visits.criteria import Average
 from workbench.power._visits.visits import MAX_VISITS, non_dominated
 
@@ -112,8 +117,8 @@ def orbit_vote_sets(
         criterion.
     method : Exact or Sampled, default Exact()
         ``Exact(limit)`` counts every distinct orbit element and raises
-        :class:`EnumerationTooLarge` (``parameter == "limit"``) when more than ``limit``
-        arrangements would be enumerated; ``Sampled(samples, seed)`` estimates the vote from
+        :class:`EnumerationTooLarge` (``parameter == "limit"``) when the orbit has more than
+        ``limit`` arrangements on the relevant states; ``Sampled(samples, seed)`` estimates the vote from
         uniform draws of the orbit (at most ``max_samples``). Never switches by itself.
     names : sequence of str, optional
         Names of the coordinates (states), for ``relevant`` in the result.
@@ -168,9 +173,10 @@ def orbit_vote_sets(
         raise WorkbenchError(f"every option needs {nlev} level vectors of length {n}")
     if not optimal and nlev != 1:
         raise WorkbenchError(f"decision rule {rule.name} needs a single-level criterion (average or discounted)")
-    if nlev == 1 and optimal and len(A) + len(B) > 16:
+    if nlev == 1 and optimal and len(A) + len(B) > 16 and isinstance(method, Sampled):
         # a set's best value is attained on its non-dominated vectors (other rules see all options);
-        # the linear programmes only pay off for large enumerations
+        # the linear programmes only pay off for large samples (the exact search drops options
+        # that cannot be their set's best as it goes)
         k0 = sum(1 for j in range(n) if len({o[0][j] for o in A + B}) > 1)
         work = _count_arrangements(tuple(Counter(reward).values()), k0) * (len(A) + len(B))
         if work > _PRUNE_WORK:
@@ -268,6 +274,14 @@ def orbit_vote_sets(
         return OrbitVote(cnt[0], cnt[1], cnt[2], method=VoteMethod.SAMPLED, ci=ci, samples=samples,
                          reduction=f"uniform sampling over {k} relevant states (seed {seed})", **common)
 
+    if optimal:
+        found = _branch_and_bound(scaled, len(A), vint[::-1], mult[::-1], n)
+        if found is not None:
+            a_s, b_s, t, nodes = found
+            assert a_s + b_s + t == size, (found, size)
+            how = (f"value-order branch and bound over the {n_arr} arrangements on {k} relevant states "
+                   f"({nodes} search nodes); other states counted combinatorially")
+            return OrbitVote(a_s, b_s, t, method=VoteMethod.EXACT, reduction=how, **common)
     counts = np.array(mult, dtype=np.int64)
     total = [0, 0, 0]
     radix = np.cumprod([1] + [m + 1 for m in mult[:-1]], dtype=object)

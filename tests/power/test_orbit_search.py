@@ -1,0 +1,85 @@
+"""The branch-and-bound count of orbit votes against brute force (every distinct permutation,
+exact Fractions), on random MDPs and random option sets, with ties, under every criterion."""
+
+import itertools
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.power import Average, Blackwell, Discounted, gridworld, orbit_vote, orbit_vote_sets
+from workbench.power._orbits import search
+from workbench.testing import deterministic_mdps
+
+from .test_orbits import brute_force, triple
+
+CRITERIA = [Average(), Blackwell(), Discounted(Fraction(1, 2)), Discounted(Fraction(9, 10)), Discounted(Fraction(0))]
+
+
+def brute_force_sets(A, B, reward):
+    val = lambda o, r: tuple(sum(Fraction(x) * y for x, y in zip(level, r)) for level in o)  # noqa: E731
+    out = [0, 0, 0]
+    for r in set(itertools.permutations(reward)):
+        va, vb = max(val(o, r) for o in A), max(val(o, r) for o in B)
+        out[0 if va > vb else 1 if vb > va else 2] += 1
+    return tuple(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(m=deterministic_mdps(min_states=4, max_states=7, min_root_actions=2), data=st.data())
+def test_random_mdps_every_criterion(m, data):
+    acts = m.actions("s0")
+    r = data.draw(st.lists(st.sampled_from([0, 1, 2, Fraction(1, 2), -1]), min_size=m.n_states, max_size=m.n_states))
+    crit = data.draw(st.sampled_from(CRITERIA))
+    split = data.draw(st.integers(1, len(acts) - 1))
+    a, b = list(acts[:split]), list(acts[split:])
+    v = orbit_vote(m, "s0", a, b, r, crit)
+    assert triple(v) == brute_force(m, "s0", a, b, r, crit)
+
+
+options_ = st.integers(1, 3).flatmap(lambda L: st.tuples(
+    st.just(L), st.integers(2, 6)).flatmap(lambda t: st.lists(
+        st.lists(st.lists(st.integers(-3, 3), min_size=t[1], max_size=t[1]), min_size=t[0], max_size=t[0]),
+        min_size=1, max_size=4).map(lambda opts: (t[1], opts))))
+
+
+@settings(max_examples=80, deadline=None)
+@given(a=options_, data=st.data())
+def test_random_option_sets_with_negative_weights_and_levels(a, data):
+    n, A = a
+    L = len(A[0])
+    B = data.draw(st.lists(st.lists(st.lists(st.integers(-3, 3), min_size=n, max_size=n), min_size=L, max_size=L),
+                           min_size=1, max_size=4))
+    r = data.draw(st.lists(st.integers(-2, 2), min_size=n, max_size=n))
+    v = orbit_vote_sets(A, B, r)
+    assert triple(v) == brute_force_sets(A, B, r)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 50_000])
+def test_chunking_and_irrelevant_states_do_not_change_counts(monkeypatch, chunk):
+    monkeypatch.setattr(search, "_CHUNK", chunk)
+    A = [[(1, 0, 0, 2, 0, 0, 5)], [(0, 1, 1, 0, 0, 0, 5)]]
+    B = [[(0, 0, 0, 1, 1, 1, 5)], [(2, 0, 0, 0, 0, 1, 5)]]
+    for r in [[0, 0, 0, 1, 1, 2, 3], [3, 1, 4, 1, 5, 9, 2], [0, 0, 0, 0, 0, 0, 1]]:
+        assert triple(orbit_vote_sets(A, B, r)) == brute_force_sets(A, B, r)
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_huge_integers_decide_in_rounded_arithmetic_and_settle_near_ties_exactly(data):
+    # denominators far past 2**62: the search rounds, with a margin, and settles close calls exactly
+    big = 10**30 + data.draw(st.integers(0, 7))
+    n = data.draw(st.integers(3, 6))
+    w = lambda: [Fraction(data.draw(st.integers(0, 3)), big) + Fraction(data.draw(st.integers(0, 1)), 7)  # noqa: E731
+                 for _ in range(n)]
+    A, B = [[tuple(w())] for _ in range(2)], [[tuple(w())] for _ in range(2)]
+    r = data.draw(st.lists(st.sampled_from([0, 1, Fraction(1, 10**25), 2]), min_size=n, max_size=n))
+    assert triple(orbit_vote_sets(A, B, r)) == brute_force_sets(A, B, r)
+
+
+def test_ten_factorial_counts_few_nodes():
+    v = orbit_vote(gridworld(5, 2), "r0c0", ["r0c1"], ["r1c0"], list(range(10)))
+    assert triple(v) == (40320, 40320, 3548160)
+    nodes = int(v.reduction.split("(")[1].split()[0])
+    assert nodes < 1000
