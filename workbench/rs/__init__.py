@@ -4,12 +4,15 @@ The public namespace of the reward-seeking science, in pipeline order:
 
 - **model**: the expected reward J as a sympy expression (:class:`RewardModel`), the flows
   derived from it (:class:`GradientFlow`, :class:`ReplicatorFlow`), transfer strategies;
-- **simulate**: batched integration (:class:`DormandPrince`, :class:`Euler`) and outcome
-  criteria (:class:`Saturation`, :class:`Horizon`, :class:`Asymptotic`);
+- **simulate**: batched integration (:class:`DormandPrince`, :class:`Euler`, with Euler's
+  measured order, :func:`euler_convergence`) and outcome criteria (:class:`Saturation`,
+  :class:`Horizon`, :class:`Asymptotic`);
 - **homogeneous coupling**: :class:`HomogeneousConfig`, the reduced and full systems,
   critical diversity N* (:func:`critical_diversity`) and the scaling fit (:func:`fit_scaling`);
-- **analysis**: equilibria, late-time drift and small-prior scaling (:func:`analyze`), and the
-  symbolic derivations behind the analytic claims (:func:`run_derivation`);
+- **analysis**: equilibria, late-time drift and small-prior scaling (:func:`analyze`), the
+  symbolic derivations behind the analytic claims (:func:`run_derivation`), the cutoff law
+  (:func:`cutoff_law`), the phase-plane motion (:func:`vertical_descent`), how often some N
+  suffices (:func:`reachable_fraction`) and the cost variant (:func:`cost_threshold`);
 - **heterogeneous coupling and sweeps**: geometries, kernels, :class:`HeteroConfig`,
   :func:`simulate_hetero`, :func:`critical_diversity_hetero`, :func:`run_sweep` with serial,
   process and Dask executors;
@@ -25,6 +28,10 @@ Examples
 
 from workbench.rs._analysis.analyze import Analysis, analyze
 from workbench.rs._analysis.asymptotic import Asymptotic
+from workbench.rs._analysis.cost_variant import cost_bound, cost_drift_rate, cost_threshold
+from workbench.rs._analysis.cutoff_law import CutoffLaw, cutoff_law, cutoff_law_derivation
+from workbench.rs._analysis.phase_motion import VerticalDescent, phase_motion_derivation, vertical_descent
+from workbench.rs._analysis.reachability import ConfigurationDistribution, Reachability, reachable_fraction, wilson_interval
 from workbench.rs._analysis.checks import SymbolicChecks, derivation_names, run_derivation
 from workbench.rs._analysis.drift import DriftRule, late_time_drift
 from workbench.rs._analysis.equilibria import EquilibriumReport, EquilibriumSet, equilibrium_report, probability_field
@@ -86,6 +93,7 @@ from workbench.rs._simulate.simulate import (
     SimulationResult,
     simulate,
 )
+from workbench.rs._simulate.convergence import ConvergenceOrder, euler_convergence
 from workbench.rs._simulate.solvers import DormandPrince, Euler, Solver
 from workbench.rs._sweep.executors import DaskExecutor, Executor, ProcessExecutor, SerialExecutor
 from workbench.rs._sweep.spec import SweepSpec
@@ -123,7 +131,7 @@ __all__ = [
     "MatrixTransfer", "NoTransfer", "Transfer", "UniformTransfer",
     # simulate
     "LOCAL", "REWARD_SEEKING", "UNDECIDED", "Outcome", "Criterion", "Horizon", "Saturation", "Asymptotic", "SimulationResult",
-    "simulate", "DormandPrince", "Euler", "Solver",
+    "simulate", "DormandPrince", "Euler", "Solver", "ConvergenceOrder", "euler_convergence",
     # homogeneous coupling
     "HomogeneousConfig", "alpha_eff", "full_system", "reduced_system", "homogeneous_system",
     "CriticalDiversity", "critical_diversity", "ScalingFit", "fit_scaling", "reference_outcome",
@@ -133,6 +141,9 @@ __all__ = [
     "predicted_scaling", "ScalingPrediction", "ScalingLaw", "PowerLaw", "LogarithmicLaw", "CriticalPrior",
     "NoSaturation", "NoRescaling", "NoSwitch", "small_prior_limit", "SmallPriorLimit",
     "SymbolicChecks", "derivation_names", "run_derivation",
+    "CutoffLaw", "cutoff_law", "cutoff_law_derivation", "VerticalDescent", "phase_motion_derivation", "vertical_descent",
+    "ConfigurationDistribution", "Reachability", "reachable_fraction", "wilson_interval",
+    "cost_bound", "cost_drift_rate", "cost_threshold",
     # heterogeneous coupling and sweeps
     "Geometry", "calibrate", "geometry_by_name", "geometry_names", "register_geometry",
     "Dense32", "Dense64", "KernelBackend", "SparseCutoff", "backend_by_name",
