@@ -404,8 +404,8 @@ def all_claims() -> list[Claim]:
     return sorted(_REGISTRY.values(), key=_claim_sort_key)
 
 
-_CLAIM_MODULES = ("workbench.claims.rs.homogeneous", "workbench.claims.rs.analysis", "workbench.claims.power.theorems",
-                  "workbench.claims.power.fractional", "workbench.claims.power.rules", "workbench.claims.power.caveats",
+_CLAIM_MODULES = ("workbench.claims.rs.homogeneous", "workbench.claims.rs.analysis", "workbench.claims.rs.seed_checks",
+                  "workbench.claims.power.theorems", "workbench.claims.power.fractional", "workbench.claims.power.rules", "workbench.claims.power.caveats",
                   "workbench.claims.power.conjectures")
 
 

@@ -4,12 +4,15 @@ The public namespace of the reward-seeking science, in pipeline order:
 
 - **model**: the expected reward J as a sympy expression (:class:`RewardModel`), the flows
   derived from it (:class:`GradientFlow`, :class:`ReplicatorFlow`), transfer strategies;
-- **simulate**: batched integration (:class:`DormandPrince`, :class:`Euler`) and outcome
-  criteria (:class:`Saturation`, :class:`Horizon`, :class:`Asymptotic`);
+- **simulate**: batched integration (:class:`DormandPrince`, :class:`Euler`, with Euler's
+  measured order, :func:`euler_convergence`) and outcome criteria (:class:`Saturation`,
+  :class:`Horizon`, :class:`Asymptotic`);
 - **homogeneous coupling**: :class:`HomogeneousConfig`, the reduced and full systems,
   critical diversity N* (:func:`critical_diversity`) and the scaling fit (:func:`fit_scaling`);
-- **analysis**: equilibria, late-time drift and small-prior scaling (:func:`analyze`), and the
-  symbolic derivations behind the analytic claims (:func:`run_derivation`);
+- **analysis**: equilibria, late-time drift and small-prior scaling (:func:`analyze`), the
+  symbolic derivations behind the analytic claims (:func:`run_derivation`), the cutoff law
+  (:func:`cutoff_law`), the phase-plane motion (:func:`vertical_descent`), how often some N
+  suffices (:func:`reachable_fraction`) and the cost variant (:func:`cost_threshold`);
 - **heterogeneous coupling and sweeps**: geometries, kernels, :class:`HeteroConfig`,
   :func:`simulate_hetero`, :func:`critical_diversity_hetero`, :func:`run_sweep` with serial,
   process and Dask executors;
@@ -28,6 +31,11 @@ from typing import TYPE_CHECKING
 # Names load on first use (module __getattr__ below), so that importing one sub-module does not
 # import the whole science; static tools (type checkers, the API docs) read these imports.
 if TYPE_CHECKING:
+    from workbench.rs._analysis.cost_variant import cost_bound, cost_drift_rate, cost_threshold
+    from workbench.rs._analysis.cutoff_law import CutoffLaw, cutoff_law, cutoff_law_derivation
+    from workbench.rs._analysis.phase_motion import VerticalDescent, phase_motion_derivation, vertical_descent
+    from workbench.rs._analysis.reachability import ConfigurationDistribution, Reachability, reachable_fraction, wilson_interval
+    from workbench.rs._simulate.convergence import ConvergenceOrder, euler_convergence
     from workbench.rs._analysis.analyze import Analysis, analyze
     from workbench.rs._analysis.asymptotic import Asymptotic
     from workbench.rs._analysis.checks import SymbolicChecks, derivation_names, run_derivation
@@ -98,6 +106,11 @@ if TYPE_CHECKING:
     from workbench.rs._sweep.sweep import SweepResult, run_sweep
 
 _EXPORTS = {
+    **dict.fromkeys(('cost_bound', 'cost_drift_rate', 'cost_threshold'), 'workbench.rs._analysis.cost_variant'),
+    **dict.fromkeys(('CutoffLaw', 'cutoff_law', 'cutoff_law_derivation'), 'workbench.rs._analysis.cutoff_law'),
+    **dict.fromkeys(('VerticalDescent', 'phase_motion_derivation', 'vertical_descent'), 'workbench.rs._analysis.phase_motion'),
+    **dict.fromkeys(('ConfigurationDistribution', 'Reachability', 'reachable_fraction', 'wilson_interval'), 'workbench.rs._analysis.reachability'),
+    **dict.fromkeys(('ConvergenceOrder', 'euler_convergence'), 'workbench.rs._simulate.convergence'),
     **dict.fromkeys(('Analysis', 'analyze'), 'workbench.rs._analysis.analyze'),
     **dict.fromkeys(('Asymptotic',), 'workbench.rs._analysis.asymptotic'),
     **dict.fromkeys(('SymbolicChecks', 'derivation_names', 'run_derivation'), 'workbench.rs._analysis.checks'),
@@ -148,7 +161,7 @@ __all__ = [
     "MatrixTransfer", "NoTransfer", "Transfer", "UniformTransfer",
     # simulate
     "LOCAL", "REWARD_SEEKING", "UNDECIDED", "Outcome", "Criterion", "Horizon", "Saturation", "Asymptotic", "SimulationResult",
-    "simulate", "DormandPrince", "Euler", "Solver",
+    "simulate", "DormandPrince", "Euler", "Solver", "ConvergenceOrder", "euler_convergence",
     # homogeneous coupling
     "HomogeneousConfig", "alpha_eff", "full_system", "reduced_system", "homogeneous_system",
     "CriticalDiversity", "critical_diversity", "ScalingFit", "fit_scaling", "reference_outcome",
@@ -158,6 +171,9 @@ __all__ = [
     "predicted_scaling", "ScalingPrediction", "ScalingLaw", "PowerLaw", "LogarithmicLaw", "CriticalPrior",
     "NoSaturation", "NoRescaling", "NoSwitch", "small_prior_limit", "SmallPriorLimit",
     "SymbolicChecks", "derivation_names", "run_derivation",
+    "CutoffLaw", "cutoff_law", "cutoff_law_derivation", "VerticalDescent", "phase_motion_derivation", "vertical_descent",
+    "ConfigurationDistribution", "Reachability", "reachable_fraction", "wilson_interval",
+    "cost_bound", "cost_drift_rate", "cost_threshold",
     # heterogeneous coupling and sweeps
     "Geometry", "calibrate", "geometry_by_name", "geometry_names", "register_geometry",
     "Dense32", "Dense64", "KernelBackend", "SparseCutoff", "backend_by_name",
