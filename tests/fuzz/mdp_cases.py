@@ -245,7 +245,8 @@ def _guess(text: str):
 def command_lines(path, text: str) -> list[list[str]]:
     """The four commands (``mdp show``, ``orbit``, ``power``, ``copies``) for a case file."""
     start, a, b, n, _ = _guess(text)
-    reward = ",".join(str(i % 7) for i in range(max(n, 1)))
+    # The OS caps one argument at 128 KiB; files above the 10,000-state limit are refused anyway.
+    reward = ",".join(str(i % 7) for i in range(min(max(n, 1), 20_000)))
     f = str(path)
     return [
         ["mdp", "show", f],
