@@ -88,8 +88,9 @@ def test_all_ps_claims_via_verify(tmp_path, capsys):
         runs.append(json.loads(capsys.readouterr().out))
     data = runs[0]
     status = {c["id"]: c["status"] for c in data["claims"]}
-    assert status["PS9"] == "refuted" and status["PS16"] == "refuted" and status["PS14"] == "open"
-    assert all(status[c] == "verified" for c in PS_IDS if c not in ("PS9", "PS14", "PS16"))
+    # which of proved / verified a claim earns is the status ladder's business (test_status_ladder.py)
+    assert status["PS9"] == "refuted" and status["PS16"] == "refuted"
+    assert all(status[c] in ("proved", "verified") for c in PS_IDS if c not in ("PS9", "PS16"))
     page = (tmp_path / "a" / "index.html").read_text()
     assert page.count("data:image/png;base64,") >= 12
     assert _without_timings(runs[0]["claims"]) == _without_timings(runs[1]["claims"])
