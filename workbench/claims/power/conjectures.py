@@ -39,6 +39,38 @@ def _lab_terms(res) -> str:
     return f"lab run: {res.settings_text()}; {res.stop_text()}"
 
 
+#: The textbook counterexample to the strict law (issue of the shared terminal): A = {x, z},
+#: B = {y, z}; phi = (x y) maps A's RSDs onto B's and phi.A != A, a genuine copy (n = 1).
+SHARED_TERMINAL_TOML = """name = "shared_terminal"
+description = "A = {x, z} and B = {y, z}: B contains one genuine copy of A (phi = (x y)), but the shared terminal z ties a third of every generic orbit, so the strict fraction is 1/3 < 1/2."
+start = "s"
+
+[states]
+s = ["a", "b"]
+a = ["x", "z"]
+b = ["y", "z"]
+x = ["x"]
+y = ["y"]
+z = ["z"]
+"""
+
+
+def _shared_terminal_check() -> dict:
+    """The shared-terminal counterexample, exactly: certified copies and the generic orbit's vote."""
+    from workbench.power._mdp.mdp import loads_mdp
+
+    m = loads_mdp(SHARED_TERMINAL_TOML)
+    cert = copies_at(m, "s", ["a"], ["b"])
+    reward = [Fraction(k) for k in range(1, m.n_states + 1)]  # distinct values: a generic order type
+    v = orbit_vote(m, "s", ["a"], ["b"], reward)
+    return {"mdp": SHARED_TERMINAL_TOML, "state": "s", "a": ["a"], "b": ["b"], "reward": [str(x) for x in reward],
+            "copies": {"n": cert.n, "involutions": [phi.named(cert.names) for phi in cert.involutions],
+                       "search": cert.search},
+            "vote": {"a_strict": v.a_strict, "b_strict": v.b_strict, "tie": v.tie, "orbit_size": v.orbit_size,
+                     "strict_fraction_b": str(Fraction(v.b_strict, v.orbit_size)), "method": v.method},
+            "holds_as_counterexample": cert.n == 1 and Fraction(v.b_strict, v.orbit_size) < Fraction(1, 2)}
+
+
 @claim("PS9", source=f"{SEED}, 'Conjecture which I think I see how to prove'", expected_to_hold=False,
        statement="Strict version: for almost all reward functions (generic rewards, no ties), B is strictly better for at "
                  "least n/(n+1) of the orbit whenever B contains n certified copies of ND(A) (average reward).",
@@ -55,14 +87,22 @@ def check_ps9(context: CheckContext) -> Evidence:
                    "no orbit element makes two distinct RSD vectors tie (each tie is a hyperplane), so a.s. the strict and "
                    "weak fractions coincide and RDSP Thm D.11 gives the strict bound. A shared RSD ties on a set of positive "
                    "measure, which is how the literal statement fails.")}
+    hand = _shared_terminal_check()
+    details["shared_terminal_counterexample"] = hand
     if res.counterexample is not None:
         cx = res.counterexample
+        invs = "; ".join(" ".join(f"({x} {y})" for x, y in phi) for phi in cx["hypotheses"]["involutions"])
+        hv = hand["vote"]
         figs = context.figure("ps9_strict_counterexample.png", lambda: plot_counterexample(
             cx, title="strict law: A and B share RSDs, so ties have positive measure"))
         return Evidence(
             Status.REFUTED,
-            f"Literal reading refuted: {cx['summary']} (reproduce: {cx['command']}; {_lab_terms(res)}); A and B share "
-            f"RSDs, so ties have positive measure. Restricted to option sets with no shared RSD: no counterexample in "
+            f"Literal reading refuted: {cx['summary']} (reproduce: {cx['command']}; {_lab_terms(res)}); the copy is "
+            f"genuine (phi = {invs} maps A's RSDs onto B's and phi.A != A), but A and B share RSDs, so ties have positive "
+            f"measure. The same happens in the textbook case A = {{x, z}}, B = {{y, z}}, phi = (x y) (exact, details): "
+            f"{hand['copies']['n']} certified copy, and distinct rewards give B strict/A strict/tie = "
+            f"{hv['b_strict']}/{hv['a_strict']}/{hv['tie']} of {hv['orbit_size']}, strict fraction "
+            f"{hv['b_strict']}/{hv['orbit_size']} < 1/2. Restricted to option sets with no shared RSD: no counterexample in "
             f"{dis.cases_checked} cases ({_short_families(dis)}; {_lab_terms(dis)}), and a short argument (details) derives "
             f"it from Thm D.11.",
             "search", details, figs)
