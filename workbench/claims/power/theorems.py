@@ -65,6 +65,18 @@ def _bound_example(context, mdp, state, a, b, rewards, n_expected, bound, fig_pr
     return ok, cert, votes, worst_r, worst, details, figs
 
 
+def _tie_pattern(r) -> tuple:
+    """Multiplicities of the values of ``r`` in increasing order (the orbit's order type)."""
+    values = sorted(set(r))
+    return tuple(sum(1 for x in r if x == v) for v in values)
+
+
+def _pattern_text(p) -> str:
+    if all(k == 1 for k in p):
+        return "all values distinct"
+    return "value multiplicities (" + ", ".join(str(k) for k in p) + ") from the lowest value up"
+
+
 @claim("PS1", source=f"{SEED}, 'Why this is true' (candy / Wait!); RDSP Thm D.11 (n = 2)",
        statement="In the candy / Wait! MDP, under average-reward optimality with ties weakly optimal, at least 2/3 of "
                  "every orbit of reward functions weakly prefers Wait! to candy at the start.",
@@ -77,20 +89,35 @@ def check_ps1(context: CheckContext) -> Evidence:
     ok, cert, votes, wr, worst, details, figs = _bound_example(
         context, m, "start", ["candy"], ["wait"], rewards, 2, Fraction(2, 3), "ps1_wait", "orbit",
         extra_rows=[([1, 2, 3, 4, 5], distinct), ([0, 0, 1, 1, 0], tied)])
-    n_worst = sum(v.weak_fraction_b == worst.weak_fraction_b for _, v in votes)
+    family = votes[:len(rewards)]  # the 126 multisets, without the two extra rows
+    n_worst = sum(v.weak_fraction_b == worst.weak_fraction_b for _, v in family)
+    # an orbit is fixed by its tie pattern: the multiplicities of the values in increasing order
+    # (a composition of 5); the 126 multisets realise each of the 2^4 = 16 patterns
+    patterns = {}
+    for r, v in family:
+        patterns.setdefault(_tie_pattern(r), set()).add(v.weak_fraction_b)
+    ok = ok and all(len(w) == 1 for w in patterns.values())
+    worst_patterns = sorted((p for p, w in patterns.items() if worst.weak_fraction_b in w), key=lambda p: (len(p), p))
     ok = ok and (distinct.a_strict, distinct.b_strict, distinct.tie) == (40, 80, 0)
-    details.update({"family": "all 126 multisets of 5 values from {0,...,4} (every order type of a reward vector in R^5)",
+    details.update({"family": f"all {len(rewards)} multisets of 5 values from {{0,...,4}}; they realise all {len(patterns)} "
+                              "orbit order types of R^5 (tie patterns: the multiplicities of the values in increasing "
+                              "order, a composition of 5), so they cover every reward vector",
                     "covers_every_reward_vector": True,
                     "why_complete": "every option is a terminal 1-cycle, so each value is one coordinate of r and the vote "
-                                    "depends only on the order type of r; these multisets realise every order type",
+                                    "depends only on the order type of r; an orbit contains every arrangement, so it is "
+                                    "fixed by its tie pattern, and these multisets realise every tie pattern",
+                    "order_types": len(patterns),
+                    "order_types_attaining_the_minimum": [list(p) for p in worst_patterns],
                     "distinct_rewards_1_to_5": vote_json(distinct), "tied_example": vote_json(tied),
                     "orbits_attaining_the_minimum": n_worst})
     return Evidence(
         Status.VERIFIED if ok else Status.FAILED,
-        f"Certified n = {cert.n} copies ((candy chocolate), (candy hug)). Over all {len(votes) - 2} order types of reward "
-        f"vectors (which covers every reward function here) every orbit has #Wait strict >= 2 x #candy strict; the minimum weak "
-        f"fraction is {_fs(worst.weak_fraction_b)} (attained by {n_worst} order types, e.g. {_rs(wr)}); distinct rewards give "
-        f"80/40/0 of 120 = 2/3 exactly; the tied orbit (0,0,1,1,0) gives {_fs(tied.weak_fraction_b)}.",
+        f"Certified n = {cert.n} copies ((candy chocolate), (candy hug)). All {len(family)} multisets of 5 values from "
+        f"0..4 were checked; they realise all {len(patterns)} order types of orbits in R^5 (tie patterns), which covers "
+        f"every reward function here. Every orbit has #Wait strict >= 2 x #candy strict; the minimum weak fraction is "
+        f"{_fs(worst.weak_fraction_b)}, reached by {len(worst_patterns)} order types "
+        f"({' and '.join(_pattern_text(p) for p in worst_patterns)}; {n_worst} of the multisets, e.g. {_rs(wr)}); "
+        f"distinct rewards give 80/40/0 of 120 = 2/3 exactly; the tied orbit (0,0,1,1,0) gives {_fs(tied.weak_fraction_b)}.",
         "exact", details, figs)
 
 
