@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from workbench.claims._registry import CheckContext, Evidence, Status, claim
-from workbench.claims.power._shared import SEED, AVERAGE
+from workbench.claims.power._shared import SEED, AVERAGE, write_counterexample_certificate
 from workbench.power._orbits.copies import copies_at
 from workbench.power._plotting.figures import plot_counterexample, plot_orbit_bars
 from workbench.power._orbits.votes import orbit_vote
@@ -89,8 +89,13 @@ def check_ps9(context: CheckContext) -> Evidence:
                    "measure, which is how the literal statement fails.")}
     hand = _shared_terminal_check()
     details["shared_terminal_counterexample"] = hand
+    certs = write_counterexample_certificate(context, "ps9_shared_terminal", {
+        **hand, "criterion": AVERAGE, "bound": "1/2"}, fraction="strict")
     if res.counterexample is not None:
         cx = res.counterexample
+        certs += write_counterexample_certificate(context, "ps9_strict_counterexample", cx, fraction="strict")
+        if certs:
+            details["certificates"] = list(certs)
         invs = "; ".join(" ".join(f"({x} {y})" for x, y in phi) for phi in cx["hypotheses"]["involutions"])
         hv = hand["vote"]
         figs = context.figure("ps9_strict_counterexample.png", lambda: plot_counterexample(
@@ -140,6 +145,7 @@ def check_ps14(context: CheckContext) -> Evidence:
                "cases_with_m_at_least_2": sum(v for k, v in res.kinds.items() if not k.startswith("m=1,"))}
     if res.counterexample is not None:
         cx = res.counterexample
+        details["certificates"] = list(write_counterexample_certificate(context, "ps14_counterexample", cx, fraction="weak"))
         return Evidence(Status.REFUTED,
                         f"Counterexample after {res.cases_checked} cases: {cx['summary']} (reproduce: {cx['command']}; "
                         f"{_lab_terms(res)}).",
@@ -165,6 +171,7 @@ def check_ps15(context: CheckContext) -> Evidence:
         return Evidence(Status.FAILED, f"No discounted shortfall found in {res.cases_checked} cases ({_lab_terms(res)}).",
                         "search", details)
     cx = res.counterexample
+    details["certificates"] = list(write_counterexample_certificate(context, "ps15_counterexample", cx, fraction="weak"))
     return Evidence(
         Status.VERIFIED,
         f"The lab finds a minimal discounted shortfall after {res.cases_checked} cases: {cx['summary']} (reproduce: "
@@ -197,6 +204,7 @@ def check_ps16(context: CheckContext) -> Evidence:
                                  "conjecture": Fraction(cx["bound"])}],
                                title="fractional law with overlapping things: the orbit falls below n/(n+m) (dotted)")
 
+    details["certificates"] = list(write_counterexample_certificate(context, "ps16_counterexample", cx, fraction="weak"))
     figs = context.figure("ps16_overlap_counterexample.png", draw_orbit)
     figs += context.figure("ps16_counterexample_mdp.png", lambda: plot_counterexample(
         cx, title="fractional law with overlapping things: the certified copies of X (dashed) overlap"))

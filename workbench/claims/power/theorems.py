@@ -27,6 +27,7 @@ from workbench.claims.power._shared import (
     votes_over,
     _worst,
     _cert_json,
+    write_copies_certificate,
 )
 from workbench.power._orbits.copies import copies_at
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
@@ -53,6 +54,7 @@ def _bound_example(context, mdp, state, a, b, rewards, n_expected, bound, fig_pr
     rows = [{"label": f"worst orbit {_rs(worst_r)[:8]}{'...' if len(worst_r) > 8 else ''}", "vote": worst, "bound": cert.bound}]
     for r, v in list(extra_rows)[:3]:
         rows.append({"label": f"{label} {_rs(r)[:6]}...", "vote": v, "bound": cert.bound})
+    certs = write_copies_certificate(context, f"{fig_prefix}_copies", mdp, state, a, b, cert)
     figs = context.figure(f"{fig_prefix}_involutions.png", lambda: plot_involutions(mdp, state, a, b, cert=cert))
     figs += context.figure(f"{fig_prefix}_orbit_bars.png",
                     lambda: plot_orbit_bars(rows, title=f"{mdp.name}: A = {a} vs B = {b} ({AVERAGE[:14]})"))
@@ -62,6 +64,8 @@ def _bound_example(context, mdp, state, a, b, rewards, n_expected, bound, fig_pr
                "all_meet_n_most": meets, "all_weak_fractions_at_least_bound": above,
                "min_weak_fraction_b": _fs(worst.weak_fraction_b), "worst_orbit": vote_json(worst, worst_r),
                "tolerance": "none (exact rational arithmetic, exact integer counts)"}
+    if certs:
+        details["certificates"] = list(certs)
     return ok, cert, votes, worst_r, worst, details, figs
 
 
