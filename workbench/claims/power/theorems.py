@@ -193,7 +193,7 @@ _SKIP = {("gridworld", "r1c0"), ("gridworld", "r0c1")}  # copy search takes ~15-
                  "visit-distribution copies).",
        code=f"{CODE}::check_ps6")
 def check_ps6(context: CheckContext) -> Evidence:
-    cases, violations, per_file, skipped_total = 0, [], {}, 0
+    cases, violations, per_file, skipped_total, certs = 0, [], {}, 0, ()
     small_values = [[0, 1], [0, 1, 2], [0, 0, 1, 2]]
     for name in shipped_mdp_names():
         mdp = shipped_mdp(name)
@@ -209,6 +209,7 @@ def check_ps6(context: CheckContext) -> Evidence:
             if cert.n == 0:
                 entry.append({"A": [a], "n": 0})
                 continue
+            certs += write_copies_certificate(context, f"ps6_{name}_{a}_copies", mdp, s, [a], b, cert)
             N = mdp.n_states
             rewards = [sorted(vals + [vals[0]] * (N - len(vals))) for vals in small_values] + [sorted(range(N))[:N]]
             votes, skipped = votes_over(mdp, s, [a], b, rewards, limit=100_000)
@@ -233,6 +234,8 @@ def check_ps6(context: CheckContext) -> Evidence:
         cert = copies_at(mdp, "s0", [acts[0]], list(acts[1:]), crit)
         if cert.n == 0:
             continue
+        if crit.name == "average":
+            certs += write_copies_certificate(context, f"ps6_random_seed{seed}_copies", mdp, "s0", [acts[0]], list(acts[1:]), cert)
         random_mdps += 1
         for _ in range(2):
             r = rng.integers(0, 4, size=mdp.n_states).tolist()
@@ -251,7 +254,7 @@ def check_ps6(context: CheckContext) -> Evidence:
         {"criterion": "average (RSD copies) on shipped MDPs; average, Blackwell, discounted(1/2) (visit-distribution copies) on random ones",
          "counted_over": COUNTED, "shipped": per_file, "skipped_pairs": [list(p) for p in sorted(_SKIP)],
          "skipped_reason": "copy search on gridworld moves takes 15-20 s each; the stay action is checked",
-         "orbits_skipped_over_limit": skipped_total,
+         "orbits_skipped_over_limit": skipped_total, **({"certificates": list(certs)} if certs else {}),
          "random_family": "random_deterministic(6 or 7, seed 0..119, max_out=3, p_self=0.6), A = first action at s0, B = the rest; "
                           "2 reward vectors per MDP with iid values in {0,1,2,3} (numpy seed 6)",
          "violations": violations[:10], "tolerance": "none (exact)"})
