@@ -9,7 +9,11 @@ distribution copies for ``discounted`` and ``blackwell``).
 
 Candidates come from induced-subgraph isomorphisms (networkx VF2) between the bipartite
 option–state graphs of A and B (edge labels: the exact coefficients); each candidate is then
-certified by direct, exact checks. The largest certified family is found by an exact
+certified by direct, exact checks. An involution with ``φ·A = A`` satisfies ``φ·A ⊆ B`` whenever
+``A ⊆ B`` but is as degenerate as the identity (spec §2): it is never a candidate, and ``search``
+counts the ones rejected. For each image ``φ·A`` the canonically smallest involution is kept
+(fewest moved states, then the sorted transpositions) and the candidates are sorted the same way,
+so the certificate does not depend on the order of the VF2 search. The largest certified family is found by an exact
 maximum-clique search on small candidate sets and greedily otherwise, so ``n`` is a certified
 lower bound, not necessarily the maximum. The isomorphism search is bounded (``max_iter``
 isomorphisms, ``max_steps`` units of work); a search cut short says so in ``search``.
