@@ -110,3 +110,50 @@ def test_identity_is_not_reported_as_a_copy():
     m = MDP.from_successors({"s0": ["s1", "s2"], "s1": ["s1"], "s2": ["s1"]})
     cert = copies_at(m, "s0", ["s1"], ["s2"])
     assert cert.n == 0 and cert.involutions == ()
+
+
+DEGENERATE_TOML = """
+name = "degenerate"
+description = "A and B lead to the same two terminals: (x y) maps A onto itself"
+start = "s"
+
+[states]
+s = ["a", "b"]
+a = ["x", "y"]
+b = ["x", "y"]
+x = ["x"]
+y = ["y"]
+"""
+
+
+def test_involution_fixing_a_is_not_a_copy(tmp_path, capsys):
+    """phi = (x y) satisfies phi.A ⊆ B but phi.A = A: as degenerate as the identity (spec §2)."""
+    from workbench.cli._main import main
+
+    path = tmp_path / "degenerate.toml"
+    path.write_text(DEGENERATE_TOML)
+    cert = copies_at(load_mdp(path), "s", ["a"], ["b"])
+    assert cert.n == 0 and cert.involutions == ()
+    assert "1 degenerate involution with phi.A = A rejected" in cert.search
+    assert main(["copies", str(path), "--a", "a", "--b", "b"]) == 0
+    out = capsys.readouterr().out
+    assert "certified n = 0" in out and "phi_1" not in out
+    e_x, e_y = (0, 0, 0, 1, 0), (0, 0, 0, 0, 1)
+    with pytest.raises(WorkbenchError, match="degenerate"):
+        certify_copies([e_x, e_y], [e_x, e_y], [Involution(((3, 4),))])
+
+
+def test_copies_output_does_not_depend_on_hash_seed():
+    """The search keeps the canonical involution per image, so string hashing cannot change it."""
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("0", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outs.add(subprocess.run([sys.executable, "-m", "workbench", "copies", str(ROOT / "mdps/three_copies.toml"),
+                                 "--state", "start", "--a", "a", "--b", "b"], env=env, capture_output=True, text=True,
+                                check=True).stdout)
+    assert len(outs) == 1
+    assert "phi_3 = (v v_3) (p1 p1_3) (p2 p2_3) (t1 t1_3) (t2 t2_3) (t3 t3_3)" in outs.pop()

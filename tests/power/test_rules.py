@@ -105,3 +105,45 @@ def test_rules_share_a_public_abstract_base():
 
     with pytest.raises(TypeError):
         Nameless()  # `name` is abstract until a subclass sets it
+
+
+def test_boltzmann_near_tie_is_decided_exactly():
+    """2 e^x vs e^0 with x just above ln(1/2): floating point sees a difference below 1e-12, the
+    exact sign (mpmath at rising precision) says B wins; an exact tie stays a tie."""
+    from workbench.power import orbit_vote_sets
+
+    x = Fraction("-0.693147180559945")  # ln(1/2) = -0.6931471805599453094...
+    rule = Boltzmann(1.0)
+    assert rule.exact_sign([Fraction(0), x, x], [0], [1, 2]) == -1
+    assert rule.exact_sign([Fraction(0), Fraction(1), Fraction(1), Fraction(0)], [0, 1], [2, 3]) == 0
+    # A = {e_0}, B = {e_1, e_2}: with the reward (0, x, x) B is favoured on the two elements
+    # putting 0 first and x on 1, 2 (exactly, not a tie)
+    v = orbit_vote_sets([((1, 0, 0),)], [((0, 1, 0),), ((0, 0, 1),)], [0, x, x], rule=rule)
+    assert (v.a_strict, v.b_strict, v.tie) == (0, 3, 0)
+    assert "mpmath" in v.reduction and "C is the set of options" in v.reduction
+
+
+def test_rule_votes_use_the_option_set_c():
+    """An option of both A and B is one element of C (RDSP), not two."""
+    from workbench.power import orbit_vote_sets
+
+    seen = []
+
+    class Spy(FracOptimal):
+        def set_probability(self, VC, ia, ib):
+            seen.append((VC.shape[1], list(ia), list(ib)))
+            return super().set_probability(VC, ia, ib)
+
+    shared = ((0, 1, 0),)
+    v = orbit_vote_sets([((1, 0, 0),), shared], [shared, ((0, 0, 1),)], [0, 1, 2], rule=Spy())
+    assert seen and all(k == 3 and ib[0] in ia for k, ia, ib in seen)
+    assert (v.a_strict, v.b_strict, v.tie) == (2, 2, 2)
+
+
+def test_exact_probabilities_match_floating_point():
+    values = [Fraction(v) for v in (0, 1, 1, 3, 2)]
+    V = np.array([[float(v) for v in values]])
+    for rule in (FracOptimal(), BestOfK(3), Satisfice(1.5), UniformQuantiliser(0.5), UniformQuantiliser(1 / 3)):
+        exact = rule.exact_probabilities(values)
+        assert sum(exact) == 1, rule
+        assert np.allclose([float(p) for p in exact], rule.probabilities(V)[0]), rule

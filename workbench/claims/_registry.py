@@ -332,6 +332,26 @@ class CheckContext:
         save_figure(fig, path)  # atomic; closes the figure
         return (f"figures/{name}",)
 
+    def certificate(self, name: str, data: dict) -> tuple[str, ...]:
+        """Write the certificate ``data`` as ``certificates/<name>.json`` when there is an output
+        directory (the independent checker :mod:`workbench.certificates.check` re-verifies it).
+
+        Returns ``("certificates/<name>.json",)``, or ``()`` without an output directory.
+
+        Examples
+        --------
+        >>> CheckContext().certificate("PS0_example", {"kind": "copies"})
+        ()
+        """
+        if self.out_dir is None:
+            return ()
+        from workbench._io import atomic_write_json
+
+        path = Path(self.out_dir) / "certificates" / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(path, data)
+        return (f"certificates/{name}.json",)
+
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.cache:
             self.cache[key] = compute()

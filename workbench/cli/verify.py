@@ -128,7 +128,29 @@ def _header_lines(meta: dict) -> list[str]:
         total = meta["registered"]
         out.append(f"**Partial report:** it holds {total - len(meta['missing'])} of the {total} registered claims; "
                    f"never run here: {', '.join(meta['missing'])}. Run `workbench verify` without `--only` for the full report.")
+    if meta.get("certificates"):
+        out.append(_certificates_line(meta["certificates"]))
     return out
+
+
+def _certificates_line(c: dict) -> str:
+    """What the independent checker found in ``certificates/`` (one sentence)."""
+    bad = [n for n, r in c["results"].items() if r["status"] == "failed"]
+    unchecked = [n for n, r in c["results"].items() if r["status"] == "unchecked"]
+    text = (f"**Certificates:** the independent checker (`python -m workbench.certificates.check <report dir>`, standard "
+            f"library and fractions only; it supports {c['supports']}) re-verified the {c['files']} certificate"
+            f"{'s' if c['files'] != 1 else ''} in `certificates/`: {c['passed']} passed, {c['failed']} failed, "
+            f"{c['unchecked']} unchecked")
+    if bad:
+        text += f" (failed: {', '.join(bad)})"
+    if unchecked:
+        text += f" (unchecked: " + "; ".join(f"{n}: {c['results'][n]['messages'][0]}" for n in unchecked) + ")"
+    return text + "."
+
+
+def _certificate_files(entry: dict) -> list[str]:
+    details = entry.get("evidence", {}).get("details")
+    return list(details.get("certificates", [])) if isinstance(details, dict) else []
 
 
 def render_markdown(payload: dict) -> str:
@@ -403,6 +425,14 @@ def run_verify(args) -> int:
         meta = {"format": REPORT_FORMAT, **run, "claims_run": [r.claim.id for r in results],
                 "merged": len(runs) > 1, "registered": len(registered), "complete": set(registered) <= set(entries),
                 "missing": [c for c in registered if c not in entries], "runs": runs}
+        # the independent checker re-verifies every certificate the report will hold
+        from workbench.certificates.check import check_files
+
+        rerun = {r.claim.id for r in results}
+        kept = [out_dir / rel for e in ordered if e["id"] not in rerun for rel in _certificate_files(e)]
+        certs = sorted((staging / "certificates").glob("*.json")) + [p for p in kept if p.exists()]
+        if certs:
+            meta["certificates"] = check_files(certs)
         payload = {"claims": ordered, "meta": meta}
 
         def figure_file(rel: str) -> Path:
@@ -436,6 +466,10 @@ def run_verify(args) -> int:
             print(f"merged: re-ran {len(results)} claim(s); {len(ordered) - len(results)} kept from earlier runs (see the report's header)")
         if not meta["complete"]:
             print(f"partial report: not run here: {', '.join(meta['missing'])}")
+        if meta.get("certificates"):
+            c = meta["certificates"]
+            print(f"certificates: {c['files']} re-verified by the independent checker: {c['passed']} passed, "
+                  f"{c['failed']} failed, {c['unchecked']} unchecked (python -m workbench.certificates.check {out_dir})")
     problems = [r.claim.id for r in results if r.is_problem]
     if problems and not args.json:
         print(f"problems (failed or error): {', '.join(problems)}", file=sys.stderr)
@@ -449,8 +483,15 @@ def _commit(out_dir: Path, staging: Path, *, old: list[dict], new: list[dict]) -
     for f in sorted((staging / "figures").iterdir()):
         if f.is_file():
             os.replace(f, figures / f.name)
+    if (staging / "certificates").is_dir():
+        (out_dir / "certificates").mkdir(exist_ok=True)
+        for f in sorted((staging / "certificates").iterdir()):
+            os.replace(f, out_dir / "certificates" / f.name)
     for name in _REPORT_FILES:
         os.replace(staging / name, out_dir / name)
+    used_certs = {f for e in new for f in _certificate_files(e)}
+    for rel in sorted({f for e in old for f in _certificate_files(e)} - used_certs):
+        (out_dir / rel).unlink(missing_ok=True)
     used = {f for e in new for f in e["evidence"]["figures"]}
     for rel in sorted({f for e in old for f in e["evidence"]["figures"]} - used):
         (out_dir / rel).unlink(missing_ok=True)

@@ -77,3 +77,48 @@ def _cert_json(cert) -> dict:
     return {"n": cert.n, "bound": _fs(cert.bound), "disjoint": cert.disjoint, "orthogonal": cert.orthogonal,
             "level": cert.level, "search": cert.search,
             "involutions": [phi.named(cert.names) for phi in cert.involutions]}
+
+
+# --- certificates (re-checked by workbench.certificates.check) --------------------------------
+
+def _copied_options(mdp, state, a) -> list | None:
+    """The RSD options of ``a`` that ``copies_at`` copies (the non-dominated ones), as lists of
+    cycle states; None for a stochastic MDP (whose RSDs are not uniform on a cycle)."""
+    from workbench.power._visits.visits import non_dominated, options
+
+    if not mdp.is_deterministic:
+        return None
+    rsd = list(dict.fromkeys(f.rsd() for f in options(mdp, state, a)))
+    return [[mdp.states[i] for i, x in enumerate(rsd[k]) if x] for k in non_dominated(rsd)]
+
+
+def copies_certificate(mdp, state, a, b, cert) -> dict:
+    """A copies certificate: the MDP, the option sets and the certified involutions."""
+    from workbench.power._mdp.mdp import dumps_mdp
+
+    return {"kind": "copies", "level": "rsd" if cert.level == "rsd" else cert.level, "mdp": dumps_mdp(mdp),
+            "state": state, "a": list(a), "b": list(b), "a_options": _copied_options(mdp, state, a),
+            "n": cert.n, "involutions": [phi.named(cert.names) for phi in cert.involutions]}
+
+
+def write_copies_certificate(context, name, mdp, state, a, b, cert) -> tuple:
+    if cert.n == 0:
+        return ()
+    return context.certificate(name, copies_certificate(mdp, state, a, b, cert))
+
+
+def write_counterexample_certificate(context, name, cx, *, fraction: str) -> tuple:
+    """A lab counterexample (its MDP, reward and exact vote) with the copies behind its hypotheses."""
+    from workbench.power._mdp.mdp import loads_mdp
+    from workbench.power._orbits.copies import copies_at
+
+    data = {"kind": "counterexample", "mdp": cx["mdp"], "state": cx["state"], "a": list(cx["a"]), "b": list(cx["b"]),
+            "reward": [str(x) for x in cx["reward"]], "criterion": cx["criterion"], "vote": dict(cx["vote"]),
+            "bound": str(cx["bound"]), "fraction": fraction}
+    if "average" in cx["criterion"]:
+        m = loads_mdp(cx["mdp"])
+        cert = copies_at(m, cx["state"], cx["a"], cx["b"])
+        if cert.n:
+            data["copies"] = {k: v for k, v in copies_certificate(m, cx["state"], cx["a"], cx["b"], cert).items()
+                              if k in ("level", "a_options", "n", "involutions")}
+    return context.certificate(name, data)

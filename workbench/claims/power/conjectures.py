@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from workbench.claims._registry import CheckContext, Evidence, Step, StepKind, claim
-from workbench.claims.power._shared import SEED, AVERAGE
+from workbench.claims.power._shared import SEED, AVERAGE, write_counterexample_certificate
 from workbench.power._orbits.copies import copies_at
 from workbench.power._plotting.figures import plot_counterexample, plot_orbit_bars
 from workbench.power._orbits.votes import orbit_vote
@@ -40,6 +40,38 @@ def _lab_terms(res) -> str:
     return f"lab run: {res.settings_text()}; {res.stop_text()}"
 
 
+#: The textbook counterexample to the strict law (issue of the shared terminal): A = {x, z},
+#: B = {y, z}; phi = (x y) maps A's RSDs onto B's and phi.A != A, a genuine copy (n = 1).
+SHARED_TERMINAL_TOML = """name = "shared_terminal"
+description = "A = {x, z} and B = {y, z}: B contains one genuine copy of A (phi = (x y)), but the shared terminal z ties a third of every generic orbit, so the strict fraction is 1/3 < 1/2."
+start = "s"
+
+[states]
+s = ["a", "b"]
+a = ["x", "z"]
+b = ["y", "z"]
+x = ["x"]
+y = ["y"]
+z = ["z"]
+"""
+
+
+def _shared_terminal_check() -> dict:
+    """The shared-terminal counterexample, exactly: certified copies and the generic orbit's vote."""
+    from workbench.power._mdp.mdp import loads_mdp
+
+    m = loads_mdp(SHARED_TERMINAL_TOML)
+    cert = copies_at(m, "s", ["a"], ["b"])
+    reward = [Fraction(k) for k in range(1, m.n_states + 1)]  # distinct values: a generic order type
+    v = orbit_vote(m, "s", ["a"], ["b"], reward)
+    return {"mdp": SHARED_TERMINAL_TOML, "state": "s", "a": ["a"], "b": ["b"], "reward": [str(x) for x in reward],
+            "copies": {"n": cert.n, "involutions": [phi.named(cert.names) for phi in cert.involutions],
+                       "search": cert.search},
+            "vote": {"a_strict": v.a_strict, "b_strict": v.b_strict, "tie": v.tie, "orbit_size": v.orbit_size,
+                     "strict_fraction_b": str(Fraction(v.b_strict, v.orbit_size)), "method": v.method},
+            "holds_as_counterexample": cert.n == 1 and Fraction(v.b_strict, v.orbit_size) < Fraction(1, 2)}
+
+
 @claim("PS9", source=f"{SEED}, 'Conjecture which I think I see how to prove'", expected_to_hold=False,
        statement="Strict version: for almost all reward functions (generic rewards, no ties), B is strictly better for at "
                  "least n/(n+1) of the orbit whenever B contains n certified copies of ND(A) (average reward).",
@@ -56,8 +88,17 @@ def check_ps9(context: CheckContext) -> Evidence:
                    "no orbit element makes two distinct RSD vectors tie (each tie is a hyperplane), so a.s. the strict and "
                    "weak fractions coincide and RDSP Thm D.11 gives the strict bound. A shared RSD ties on a set of positive "
                    "measure, which is how the literal statement fails.")}
+    hand = _shared_terminal_check()
+    details["shared_terminal_counterexample"] = hand
+    certs = write_counterexample_certificate(context, "ps9_shared_terminal", {
+        **hand, "criterion": AVERAGE, "bound": "1/2"}, fraction="strict")
     if res.counterexample is not None:
         cx = res.counterexample
+        certs += write_counterexample_certificate(context, "ps9_strict_counterexample", cx, fraction="strict")
+        if certs:
+            details["certificates"] = list(certs)
+        invs = "; ".join(" ".join(f"({x} {y})" for x, y in phi) for phi in cx["hypotheses"]["involutions"])
+        hv = hand["vote"]
         figs = context.figure("ps9_strict_counterexample.png", lambda: plot_counterexample(
             cx, title="strict law: A and B share RSDs, so ties have positive measure"))
         steps = (Step("counterexample: an exact orbit vote below n/(n+1)", StepKind.EXACT, "one MDP and reward", True,
@@ -65,8 +106,12 @@ def check_ps9(context: CheckContext) -> Evidence:
                  Step("restricted to option sets with no shared RSD: no counterexample", StepKind.SAMPLED,
                       f"{dis.cases_checked} cases (seed 9, case caps)", True))
         return Evidence(
-            f"Literal reading refuted: {cx['summary']} (reproduce: {cx['command']}; {_lab_terms(res)}); A and B share "
-            f"RSDs, so ties have positive measure. Restricted to option sets with no shared RSD: no counterexample in "
+            f"Literal reading refuted: {cx['summary']} (reproduce: {cx['command']}; {_lab_terms(res)}); the copy is "
+            f"genuine (phi = {invs} maps A's RSDs onto B's and phi.A != A), but A and B share RSDs, so ties have positive "
+            f"measure. The same happens in the textbook case A = {{x, z}}, B = {{y, z}}, phi = (x y) (exact, details): "
+            f"{hand['copies']['n']} certified copy, and distinct rewards give B strict/A strict/tie = "
+            f"{hv['b_strict']}/{hv['a_strict']}/{hv['tie']} of {hv['orbit_size']}, strict fraction "
+            f"{hv['b_strict']}/{hv['orbit_size']} < 1/2. Restricted to option sets with no shared RSD: no counterexample in "
             f"{dis.cases_checked} cases ({_short_families(dis)}; {_lab_terms(dis)}), and a short argument (details) derives "
             f"it from Thm D.11.",
             steps, details, figs)
@@ -109,6 +154,7 @@ def check_ps14(context: CheckContext) -> Evidence:
                                  "searches for counterexamples")
     if res.counterexample is not None:
         cx = res.counterexample
+        details["certificates"] = list(write_counterexample_certificate(context, "ps14_counterexample", cx, fraction="weak"))
         return Evidence(f"Counterexample after {res.cases_checked} cases: {cx['summary']} (reproduce: {cx['command']}; "
                         f"{_lab_terms(res)}).",
                         (Step("counterexample: an exact orbit vote below n/(n+m)", StepKind.EXACT, "one MDP and reward",
@@ -145,6 +191,7 @@ def check_ps15(context: CheckContext) -> Evidence:
         return Evidence(f"No discounted shortfall found in {res.cases_checked} cases ({_lab_terms(res)}).",
                         (Step("a discounted shortfall exists", StepKind.SAMPLED, f"{res.cases_checked} cases", False),), details)
     cx = res.counterexample
+    details["certificates"] = list(write_counterexample_certificate(context, "ps15_counterexample", cx, fraction="weak"))
     steps = (Step("exact witness: a 3-state MDP whose discounted orbit vote falls below n/(n+m) (the statement is "
                   "existential: a witness covers it)", StepKind.EXACT, "the statement ('fails already on 3-state MDPs'); "
                   "exact rational gamma and counts", True, complete=True),)
@@ -180,6 +227,7 @@ def check_ps16(context: CheckContext) -> Evidence:
                                  "conjecture": Fraction(cx["bound"])}],
                                title="fractional law with overlapping things: the orbit falls below n/(n+m) (dotted)")
 
+    details["certificates"] = list(write_counterexample_certificate(context, "ps16_counterexample", cx, fraction="weak"))
     figs = context.figure("ps16_overlap_counterexample.png", draw_orbit)
     figs += context.figure("ps16_counterexample_mdp.png", lambda: plot_counterexample(
         cx, title="fractional law with overlapping things: the certified copies of X (dashed) overlap"))

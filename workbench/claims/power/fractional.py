@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 
 from workbench.claims._registry import CheckContext, Evidence, Step, StepKind, claim
-from workbench.claims.power._shared import SEED, AVERAGE, COUNTED, _fs, vote_json, multisets, _cert_json
+from workbench.claims.power._shared import SEED, AVERAGE, COUNTED, _fs, vote_json, multisets, _cert_json, write_copies_certificate
 from workbench._errors import WorkbenchError
 from workbench.power._orbits.copies import copies_at
 from workbench.power._visits.criteria import Blackwell
@@ -142,6 +142,7 @@ def check_ps4(context: CheckContext) -> Evidence:
     per_k = {K: _fs(Fraction(math.comb(2, K), math.comb(53, K))) for K in range(1, 4)}
     ok = (cert.n == 25 and distinct.weak_fraction_b == Fraction(51, 53) and agree
           and all(Fraction(row["weak_fraction_b"]) >= Fraction(51, 53) for row in rows))
+    certs = write_copies_certificate(context, "ps4_live51_die2_copies", m, "start", ["die"], ["live"], cert)
     bw = orbit_vote(m, "start", ["die"], ["live"], [0] * 54 + [1, 1], Blackwell())
     figs = context.figure("ps4_live51_die2_bars.png", lambda: plot_orbit_bars(
         [{"label": "distinct rewards 0..55", "vote": distinct, "bound": cert.bound, "conjecture": Fraction(51, 53)},
@@ -171,7 +172,7 @@ def check_ps4(context: CheckContext) -> Evidence:
          "proof_sketch": _fractional_proof_sketch(), "per_K_failure_probability": per_k,
          "blackwell_note": {"reward": "two 1s, rest 0", **vote_json(bw),
                             "comment": "Blackwell breaks terminal ties by the hubs' transient rewards; still >= 51/53 on this orbit"},
-         "tolerance": "none (exact)"},
+         "tolerance": "none (exact)", **({"certificates": list(certs)} if certs else {})},
         figs)
 
 

@@ -55,5 +55,7 @@ def check_ps7(context: CheckContext) -> Evidence:
         "them by option order and then failed the relation on 55 of 56 multisets).",
         steps,
         {"criterion": "average reward; a rule compares P(A|C) with P(B|C) per orbit element",
-         "tolerance": "rule probabilities are floating point, compared with absolute tolerance 1e-12 (engine _rules._TOL)",
+         "tolerance": "none: C is the set of options; P(A|C) - P(B|C) is decided in floating point where it is at least "
+                      "1e-9 and exactly otherwise (rational arithmetic; Boltzmann: ties by Lindemann-Weierstrass, signs "
+                      "by mpmath at increasing precision)",
          "counted_over": COUNTED, "results": out})

@@ -27,6 +27,7 @@ from workbench.claims.power._shared import (
     votes_over,
     _worst,
     _cert_json,
+    write_copies_certificate,
 )
 from workbench.power._orbits.copies import copies_at
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
@@ -53,6 +54,7 @@ def _bound_example(context, mdp, state, a, b, rewards, n_expected, bound, fig_pr
     rows = [{"label": f"worst orbit {_rs(worst_r)[:8]}{'...' if len(worst_r) > 8 else ''}", "vote": worst, "bound": cert.bound}]
     for r, v in list(extra_rows)[:3]:
         rows.append({"label": f"{label} {_rs(r)[:6]}...", "vote": v, "bound": cert.bound})
+    certs = write_copies_certificate(context, f"{fig_prefix}_copies", mdp, state, a, b, cert)
     figs = context.figure(f"{fig_prefix}_involutions.png", lambda: plot_involutions(mdp, state, a, b, cert=cert))
     figs += context.figure(f"{fig_prefix}_orbit_bars.png",
                     lambda: plot_orbit_bars(rows, title=f"{mdp.name}: A = {a} vs B = {b} ({AVERAGE[:14]})"))
@@ -62,7 +64,21 @@ def _bound_example(context, mdp, state, a, b, rewards, n_expected, bound, fig_pr
                "all_meet_n_most": meets, "all_weak_fractions_at_least_bound": above,
                "min_weak_fraction_b": _fs(worst.weak_fraction_b), "worst_orbit": vote_json(worst, worst_r),
                "tolerance": "none (exact rational arithmetic, exact integer counts)"}
+    if certs:
+        details["certificates"] = list(certs)
     return ok, cert, votes, worst_r, worst, details, figs
+
+
+def _tie_pattern(r) -> tuple:
+    """Multiplicities of the values of ``r`` in increasing order (the orbit's order type)."""
+    values = sorted(set(r))
+    return tuple(sum(1 for x in r if x == v) for v in values)
+
+
+def _pattern_text(p) -> str:
+    if all(k == 1 for k in p):
+        return "all values distinct"
+    return "value multiplicities (" + ", ".join(str(k) for k in p) + ") from the lowest value up"
 
 
 @claim("PS1", source=f"{SEED}, 'Why this is true' (candy / Wait!); RDSP Thm D.11 (n = 2)",
@@ -77,12 +93,25 @@ def check_ps1(context: CheckContext) -> Evidence:
     ok, cert, votes, wr, worst, details, figs = _bound_example(
         context, m, "start", ["candy"], ["wait"], rewards, 2, Fraction(2, 3), "ps1_wait", "orbit",
         extra_rows=[([1, 2, 3, 4, 5], distinct), ([0, 0, 1, 1, 0], tied)])
-    n_worst = sum(v.weak_fraction_b == worst.weak_fraction_b for _, v in votes)
+    family = votes[:len(rewards)]  # the 126 multisets, without the two extra rows
+    n_worst = sum(v.weak_fraction_b == worst.weak_fraction_b for _, v in family)
+    # an orbit is fixed by its tie pattern: the multiplicities of the values in increasing order
+    # (a composition of 5); the 126 multisets realise each of the 2^4 = 16 patterns
+    patterns = {}
+    for r, v in family:
+        patterns.setdefault(_tie_pattern(r), set()).add(v.weak_fraction_b)
+    ok = ok and all(len(w) == 1 for w in patterns.values())
+    worst_patterns = sorted((p for p, w in patterns.items() if worst.weak_fraction_b in w), key=lambda p: (len(p), p))
     ok = ok and (distinct.a_strict, distinct.b_strict, distinct.tie) == (40, 80, 0)
-    details.update({"family": "all 126 multisets of 5 values from {0,...,4} (every order type of a reward vector in R^5)",
+    details.update({"family": f"all {len(rewards)} multisets of 5 values from {{0,...,4}}; they realise all {len(patterns)} "
+                              "orbit order types of R^5 (tie patterns: the multiplicities of the values in increasing "
+                              "order, a composition of 5), so they cover every reward vector",
                     "covers_every_reward_vector": True,
                     "why_complete": "every option is a terminal 1-cycle, so each value is one coordinate of r and the vote "
-                                    "depends only on the order type of r; these multisets realise every order type",
+                                    "depends only on the order type of r; an orbit contains every arrangement, so it is "
+                                    "fixed by its tie pattern, and these multisets realise every tie pattern",
+                    "order_types": len(patterns),
+                    "order_types_attaining_the_minimum": [list(p) for p in worst_patterns],
                     "distinct_rewards_1_to_5": vote_json(distinct), "tied_example": vote_json(tied),
                     "orbits_attaining_the_minimum": n_worst})
     steps = (
@@ -93,10 +122,12 @@ def check_ps1(context: CheckContext) -> Evidence:
              "every reward function", StepKind.FORMAL, "every reward vector in R^5 (argument, not checked by the code)", ok),
     )
     return Evidence(
-        f"Certified n = {cert.n} copies ((candy chocolate), (candy hug)). Over all {len(votes) - 2} order types of reward "
-        f"vectors (which covers every reward function here) every orbit has #Wait strict >= 2 x #candy strict; the minimum weak "
-        f"fraction is {_fs(worst.weak_fraction_b)} (attained by {n_worst} order types, e.g. {_rs(wr)}); distinct rewards give "
-        f"80/40/0 of 120 = 2/3 exactly; the tied orbit (0,0,1,1,0) gives {_fs(tied.weak_fraction_b)}.",
+        f"Certified n = {cert.n} copies ((candy chocolate), (candy hug)). All {len(family)} multisets of 5 values from "
+        f"0..4 were checked; they realise all {len(patterns)} order types of orbits in R^5 (tie patterns), which covers "
+        f"every reward function here. Every orbit has #Wait strict >= 2 x #candy strict; the minimum weak fraction is "
+        f"{_fs(worst.weak_fraction_b)}, reached by {len(worst_patterns)} order types "
+        f"({' and '.join(_pattern_text(p) for p in worst_patterns)}; {n_worst} of the multisets, e.g. {_rs(wr)}); "
+        f"distinct rewards give 80/40/0 of 120 = 2/3 exactly; the tied orbit (0,0,1,1,0) gives {_fs(tied.weak_fraction_b)}.",
         steps, details, figs)
 
 
@@ -178,7 +209,7 @@ _SKIP = {("gridworld", "r1c0"), ("gridworld", "r0c1")}  # copy search takes ~15-
                  "visit-distribution copies).",
        code=f"{CODE}::check_ps6")
 def check_ps6(context: CheckContext) -> Evidence:
-    cases, violations, per_file, skipped_total = 0, [], {}, 0
+    cases, violations, per_file, skipped_total, certs = 0, [], {}, 0, ()
     small_values = [[0, 1], [0, 1, 2], [0, 0, 1, 2]]
     for name in shipped_mdp_names():
         mdp = shipped_mdp(name)
@@ -194,6 +225,7 @@ def check_ps6(context: CheckContext) -> Evidence:
             if cert.n == 0:
                 entry.append({"A": [a], "n": 0})
                 continue
+            certs += write_copies_certificate(context, f"ps6_{name}_{a}_copies", mdp, s, [a], b, cert)
             N = mdp.n_states
             rewards = [sorted(vals + [vals[0]] * (N - len(vals))) for vals in small_values] + [sorted(range(N))[:N]]
             votes, skipped = votes_over(mdp, s, [a], b, rewards, limit=100_000)
@@ -218,6 +250,8 @@ def check_ps6(context: CheckContext) -> Evidence:
         cert = copies_at(mdp, "s0", [acts[0]], list(acts[1:]), crit)
         if cert.n == 0:
             continue
+        if crit.name == "average":
+            certs += write_copies_certificate(context, f"ps6_random_seed{seed}_copies", mdp, "s0", [acts[0]], list(acts[1:]), cert)
         random_mdps += 1
         for _ in range(2):
             r = rng.integers(0, 4, size=mdp.n_states).tolist()
@@ -241,7 +275,7 @@ def check_ps6(context: CheckContext) -> Evidence:
         {"criterion": "average (RSD copies) on shipped MDPs; average, Blackwell, discounted(1/2) (visit-distribution copies) on random ones",
          "counted_over": COUNTED, "shipped": per_file, "skipped_pairs": [list(p) for p in sorted(_SKIP)],
          "skipped_reason": "copy search on gridworld moves takes 15-20 s each; the stay action is checked",
-         "orbits_skipped_over_limit": skipped_total,
+         "orbits_skipped_over_limit": skipped_total, **({"certificates": list(certs)} if certs else {}),
          "random_family": "random_deterministic(6 or 7, seed 0..119, max_out=3, p_self=0.6), A = first action at s0, B = the rest; "
                           "2 reward vectors per MDP with iid values in {0,1,2,3} (numpy seed 6)",
          "violations": violations[:10], "tolerance": "none (exact)"})

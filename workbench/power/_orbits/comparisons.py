@@ -4,7 +4,7 @@ Values are integer matrices per criterion level (each scaled by its common denom
 comparison runs in float64 when every product fits its 53 bits exactly, in int64 when it fits
 63 bits, and otherwise in floating point with a rigorous rounding bound, recomputing the close
 rows with Python integers (bounded by :data:`MAX_EXACT_WORK`). Decision rules compare their
-probabilities in floating point.
+probabilities in floating point where the difference is clear and exactly otherwise.
 """
 
 from __future__ import annotations
@@ -136,12 +136,25 @@ def _hybrid_signs(W, nA, vint, weight=1):
 
 
 def _rule_signs(rule, scale):
+    """Exact signs of ``P(A|C) - P(B|C)`` per row, C the *set* of options (an option of both A and
+    B is one column). Clear rows are decided in floating point, close ones exactly
+    (:meth:`~workbench.power.DecisionRule.set_signs`)."""
     to_float = np.vectorize(lambda x: float(Fraction(int(x), scale)), otypes=[float])
 
     def compare(vals, WA, WB):
-        VA, VB = vals @ WA[0].T, vals @ WB[0].T
-        if VA.dtype == object:  # exact big integers: divide exactly, then round once
-            return rule.compare(to_float(VA), to_float(VB))
-        return rule.compare(VA.astype(float) / scale, VB.astype(float) / scale)
+        wa, wb = WA[0], WB[0]
+        a_rows = [tuple(row) for row in wa.tolist()]
+        ib, extra = [], []
+        for j, row in enumerate(wb.tolist()):
+            if tuple(row) in a_rows:
+                ib.append(a_rows.index(tuple(row)))
+            else:
+                ib.append(len(a_rows) + len(extra))
+                extra.append(j)
+        wc = np.concatenate([wa, wb[extra]], axis=0) if extra else wa
+        VC = vals @ wc.T
+        ia = list(range(len(a_rows)))
+        VCf = to_float(VC) if VC.dtype == object else VC.astype(float) / scale
+        return rule.set_signs(VCf, ia, ib, lambda i: [Fraction(int(x), scale) for x in VC[i]])
 
     return compare

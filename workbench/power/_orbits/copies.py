@@ -9,7 +9,11 @@ distribution copies for ``discounted`` and ``blackwell``).
 
 Candidates come from induced-subgraph isomorphisms (networkx VF2) between the bipartite
 option–state graphs of A and B (edge labels: the exact coefficients); each candidate is then
-certified by direct, exact checks. The largest certified family is found by an exact
+certified by direct, exact checks. An involution with ``φ·A = A`` satisfies ``φ·A ⊆ B`` whenever
+``A ⊆ B`` but is as degenerate as the identity (spec §2): it is never a candidate, and ``search``
+counts the ones rejected. For each image ``φ·A`` the canonically smallest involution is kept
+(fewest moved states, then the sorted transpositions) and the candidates are sorted the same way,
+so the certificate does not depend on the order of the VF2 search. The largest certified family is found by an exact
 maximum-clique search on small candidate sets and greedily otherwise, so ``n`` is a certified
 lower bound, not necessarily the maximum. The isomorphism search is bounded (``max_iter``
 isomorphisms, ``max_steps`` units of work); a search cut short says so in ``search``.
@@ -110,8 +114,9 @@ def _support(v) -> frozenset:
 class CopiesCertificate:
     """A certified family of copies of A inside B.
 
-    ``checks`` holds, per involution, the three exact checks of spec §2: it is an
-    involution, ``φ_i·A ⊆ B``, and ``φ_i·B_j = B_j`` for every other copy ``j``.
+    ``checks`` holds, per involution, the exact checks of spec §2: it is an involution,
+    ``φ_i·A ⊆ B``, ``φ_i·B_j = B_j`` for every other copy ``j``, and ``φ_i·A ≠ A`` (an involution
+    fixing A is as degenerate as the identity and is never certified).
     ``disjoint``: the copies ``B_i`` have pairwise disjoint supports. ``orthogonal`` (the
     orthogonality condition of OPTTSP Thm 6.13 / RDSP Thm D.11 as implemented here): the
     supports of A and of all copies are pairwise disjoint, and every element of B outside the
@@ -191,9 +196,12 @@ def certify_copies(A, B, involutions, names=None, level="rsd") -> CopiesCertific
         inv = phi.is_involution(n)
         into = copies[i] <= B
         alone = all(phi.apply_set(copies[j]) == copies[j] for j in range(len(copies)) if j != i)
-        checks.append({"involution": phi.named(names), "is_involution": inv, "maps_into_B": into, "leaves_other_copies_alone": alone})
-        if not (inv and into and alone):
-            bad = "not an involution" if not inv else ("phi.A is not inside B" if not into else "moves another copy")
+        moves_a = copies[i] != A
+        checks.append({"involution": phi.named(names), "is_involution": inv, "maps_into_B": into,
+                       "leaves_other_copies_alone": alone, "moves_A": moves_a})
+        if not (inv and into and alone and moves_a):
+            bad = ("not an involution" if not inv else "phi.A is not inside B" if not into
+                   else "moves another copy" if not alone else "phi.A = A (degenerate, like the identity)")
             raise WorkbenchError(f"copy {i + 1} ({phi.named(names)}) fails certification: {bad}")
     supports = [frozenset().union(*(_support(v) for v in c)) for c in copies]
     disjoint = all(not (supports[i] & supports[j]) for i, j in itertools.combinations(range(len(copies)), 2))
@@ -204,39 +212,53 @@ def certify_copies(A, B, involutions, names=None, level="rsd") -> CopiesCertific
     return CopiesCertificate(len(involutions), tuple(involutions), disjoint, orthogonal, tuple(checks), names, level)
 
 
-def _graph(options):
+def _graph(options, offset):
+    """The bipartite option–state graph. Nodes are integers (option ``i`` is ``i``, state ``x`` is
+    ``offset + x``) so that the search order never depends on string hashing."""
     import networkx as nx
 
     g = nx.Graph()
     for i, v in enumerate(options):
-        supp = _support(v)
-        g.add_node(("o", i), kind="option", degree=len(supp))
-        for x in supp:
-            g.add_node(("s", x), kind="state")
-            g.add_edge(("o", i), ("s", x), coef=v[x])
+        g.add_node(i, kind="option", degree=sum(1 for c in v if c))
+    for i, v in enumerate(options):
+        for x in sorted(_support(v)):
+            g.add_node(offset + x, kind="state")
+            g.add_edge(i, offset + x, coef=v[x])
     return g
 
 
 def _candidates(A, B, max_iter, max_steps=MAX_COPY_STEPS):
-    """Candidate involutions, and whether the search stopped at ``max_steps``."""
-    GA, GB = _graph(A), _graph(B)
-    Bset = frozenset(B)
+    """Candidate involutions in canonical order, the number of degenerate ones rejected
+    (``φ·A = A``), and whether the search stopped at ``max_steps``.
+
+    For each distinct image ``φ·A`` the canonically smallest involution found is kept (fewest
+    moved points, then the sorted transpositions), and candidates are sorted the same way, so the
+    result does not depend on the order in which VF2 meets them.
+    """
+    offset = max(len(A), len(B))
+    GA, GB = _graph(A, offset), _graph(B, offset)
+    Bset, Aset = frozenset(B), frozenset(A)
     nm = lambda p, q: p["kind"] == q["kind"] and p.get("degree") == q.get("degree")  # noqa: E731
     em = lambda p, q: p["coef"] == q["coef"]  # noqa: E731
     nodes = GA.number_of_nodes() + GB.number_of_nodes()
     matcher = _bounded_matcher()(GB, GA, node_match=nm, edge_match=em, checks=max_steps // max(1, nodes * nodes))
-    out, images = [], set()
+    best, degenerate, stopped = {}, set(), False
     try:
         for mapping in itertools.islice(matcher.subgraph_isomorphisms_iter(), max_iter):
-            _add_candidate(mapping, A, Bset, out, images)
+            _add_candidate(mapping, offset, A, Aset, Bset, best, degenerate)
     except _OutOfSteps:
-        return out, True
-    return out, False
+        stopped = True
+    out = sorted(best.values(), key=_canonical)
+    return out, len(degenerate), stopped
 
 
-def _add_candidate(mapping, A, Bset, out, images):
-    """Append the involution read off a VF2 mapping, if it is one and gives a new copy in B."""
-    sigma = {a[1]: b[1] for b, a in mapping.items() if a[0] == "s"}
+def _canonical(phi) -> tuple:
+    return (len(phi.moved), phi.pairs)
+
+
+def _add_candidate(mapping, offset, A, Aset, Bset, best, degenerate):
+    """Record the involution read off a VF2 mapping, if it is one and maps A into B."""
+    sigma = {a - offset: b - offset for b, a in mapping.items() if a >= offset}
     pairs, used, moved = [], set(), set()
     for x, y in sigma.items():
         if x == y:
@@ -254,10 +276,13 @@ def _add_candidate(mapping, A, Bset, out, images):
         return
     phi = Involution(tuple(pairs))
     image = phi.apply_set(A)
-    if image in images or not image <= Bset:
+    if not image <= Bset:
         return
-    images.add(image)
-    out.append(phi)
+    if image == Aset:  # phi·A = A: as degenerate as the identity (spec §2), never a copy
+        degenerate.add(phi.pairs)
+        return
+    if image not in best or _canonical(phi) < _canonical(best[image]):
+        best[image] = phi
 
 
 def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_clique_up_to: int = 40,
@@ -285,7 +310,7 @@ def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_
     B = list(dict.fromkeys(map(tuple, B)))
     if not A or not B:
         raise WorkbenchError("both option sets must be non-empty")
-    cands, stopped = _candidates(A, B, max_iter, max_steps)
+    cands, degenerate, stopped = _candidates(A, B, max_iter, max_steps)
     images = [phi.apply_set(A) for phi in cands]
     ok = lambda i, j: cands[i].apply_set(images[j]) == images[j] and cands[j].apply_set(images[i]) == images[i]  # noqa: E731
     if not cands:
@@ -307,6 +332,9 @@ def find_copies(A, B, names=None, *, level="rsd", max_iter: int = 20_000, exact_
             if all(ok(i, j) for j in chosen):
                 chosen.append(i)
         how = f"greedy over {len(cands)} candidates (a certified lower bound)"
+    if degenerate:
+        how += (f"; {degenerate} degenerate involution{'s' if degenerate != 1 else ''} with phi.A = A rejected "
+                "(a copy must differ from A)")
     if stopped:
         how += f"; the isomorphism search stopped at its work bound ({max_steps:,}, MAX_COPY_STEPS): a certified lower bound"
     cert = certify_copies(A, B, [cands[i] for i in chosen], names, level) if chosen else CopiesCertificate(

@@ -11,10 +11,16 @@ Every rule is a :class:`DecisionRule`: it has a ``name`` (what results and repor
 whether it is ``shift_invariant`` (adding a constant to every option's value changes nothing, so
 states on which all options agree cannot matter), and gives ``choice_probability(VA, VB)``: the
 per-row probabilities ``P(A|C)`` and ``P(B|C)`` for value matrices ``VA`` (rows × |A|) and ``VB``
-(rows × |B|). ``compare`` returns the sign of ``P(A|C) - P(B|C)`` per row; probabilities are
-compared with an absolute tolerance of ``1e-12`` (floating point; :class:`IsOptimal` compares the
-best values exactly instead). Rules defined by a choice distribution over the options implement
-``probabilities(V)`` (rows × |C|) and inherit ``choice_probability``.
+(rows × |B|). ``compare`` returns the sign of ``P(A|C) - P(B|C)`` per row in floating point with
+an absolute tolerance of ``1e-12``; orbit votes instead use :meth:`DecisionRule.set_signs`, which
+decides every sign exactly: ``C`` is the *set* of options (an option in both A and B counts once,
+as RDSP defines C), rows whose floating-point difference is at least ``1e-9`` keep its sign, and
+the others are recomputed by :meth:`DecisionRule.exact_sign` (rational arithmetic with
+``fractions`` for every rule but :class:`Boltzmann`, whose ties are decided by the
+Lindemann–Weierstrass theorem and whose signs by mpmath at increasing precision). ``arithmetic``
+says which. Rules defined by a choice distribution over the options implement
+``probabilities(V)`` (rows × |C|) and ``exact_probabilities(values)`` (one row of Fractions) and
+inherit the rest.
 
 Examples
 --------
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import ClassVar
 
 import numpy as np
@@ -44,6 +51,8 @@ __all__ = ["DecisionRule", "IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "
            "MAX_BEST_OF"]
 
 _TOL = 1e-12
+#: Rows whose floating-point ``|P(A|C) - P(B|C)|`` is below this are decided exactly.
+_EXACT_BAND = 1e-9
 #: Largest ``k`` of ``bestof:k`` (beyond it the rule is IsOptimal up to rounding anyway).
 MAX_BEST_OF = 1_000_000
 
@@ -73,9 +82,34 @@ class DecisionRule(abc.ABC):
     def choice_probability(self, VA: np.ndarray, VB: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(P(A|C), P(B|C))`` per row for option values ``VA`` (rows × |A|), ``VB`` (rows × |B|)."""
 
+    #: How :meth:`exact_sign` decides: ``"fractions"`` (exact rational arithmetic) or ``"mpmath"``.
+    arithmetic: ClassVar[str] = "fractions"
+
     def compare(self, VA: np.ndarray, VB: np.ndarray) -> np.ndarray:
         """Sign of ``P(A|C) - P(B|C)`` per row (int8), with absolute tolerance 1e-12."""
         return _sign(*self.choice_probability(VA, VB))
+
+    def set_probability(self, VC: np.ndarray, ia, ib) -> tuple[np.ndarray, np.ndarray]:
+        """Floating-point ``(P(A|C), P(B|C))`` per row; ``VC`` holds the values of the option *set* C
+        (rows × |C|) and ``ia``/``ib`` the columns of A's and B's options (they may share columns)."""
+        return self.choice_probability(VC[:, list(ia)], VC[:, list(ib)])
+
+    @abc.abstractmethod
+    def exact_sign(self, values, ia, ib) -> int:
+        """Exact sign of ``P(A|C) - P(B|C)`` for one row of option values (Fractions) of the set C."""
+
+    def set_signs(self, VC: np.ndarray, ia, ib, exact_values) -> np.ndarray:
+        """Exact signs per row: floating point where the difference is clear, else :meth:`exact_sign`.
+
+        ``exact_values(i)`` returns row ``i`` of ``VC`` as exact Fractions.
+        """
+        pA, pB = self.set_probability(VC, ia, ib)
+        d = pA - pB
+        out = np.sign(d).astype(np.int8)
+        close = np.flatnonzero(~(np.abs(d) >= _EXACT_BAND))
+        for i in close:
+            out[i] = self.exact_sign(exact_values(int(i)), ia, ib)
+        return out
 
 
 class _DistributionRule(DecisionRule):
@@ -88,6 +122,26 @@ class _DistributionRule(DecisionRule):
     def choice_probability(self, VA, VB):
         P = self.probabilities(np.concatenate([VA, VB], axis=1))
         return P[:, : VA.shape[1]].sum(axis=1), P[:, VA.shape[1]:].sum(axis=1)
+
+    def set_probability(self, VC, ia, ib):
+        P = self.probabilities(VC)
+        return P[:, list(ia)].sum(axis=1), P[:, list(ib)].sum(axis=1)
+
+    @abc.abstractmethod
+    def exact_probabilities(self, values) -> list:
+        """Exact choice probability of each option of C (Fractions) for one row of values."""
+
+    def exact_sign(self, values, ia, ib) -> int:
+        P = self.exact_probabilities(values)
+        d = sum(P[i] for i in ia) - sum(P[i] for i in ib)
+        return (d > 0) - (d < 0)
+
+
+def _uniform_over(mask) -> list:
+    if not any(mask):
+        mask = [True] * len(mask)
+    k = sum(mask)
+    return [Fraction(1, k) if m else Fraction(0) for m in mask]
 
 
 def _optimal_mask(V):
@@ -112,6 +166,10 @@ class IsOptimal(DecisionRule):
         mA, mB = VA.max(axis=1), VB.max(axis=1)
         return (mA > mB).astype(np.int8) - (mA < mB).astype(np.int8)
 
+    def exact_sign(self, values, ia, ib):
+        mA, mB = max(values[i] for i in ia), max(values[i] for i in ib)
+        return (mA > mB) - (mA < mB)
+
 
 @dataclass(frozen=True)
 class FracOptimal(_DistributionRule):
@@ -122,6 +180,10 @@ class FracOptimal(_DistributionRule):
     def probabilities(self, V):
         m = _optimal_mask(V).astype(float)
         return m / m.sum(axis=1, keepdims=True)
+
+    def exact_probabilities(self, values):
+        best = max(values)
+        return _uniform_over([v == best for v in values])
 
 
 @dataclass(frozen=True)
@@ -136,6 +198,9 @@ class AntiOpt(DecisionRule):
     def compare(self, VA, VB):
         return IsOptimal().compare(-VA, -VB)
 
+    def exact_sign(self, values, ia, ib):
+        return IsOptimal().exact_sign([-v for v in values], ia, ib)
+
 
 @dataclass(frozen=True)
 class Boltzmann(_DistributionRule):
@@ -143,6 +208,7 @@ class Boltzmann(_DistributionRule):
 
     temperature: float = 1.0
     name = "boltzmann"
+    arithmetic = "mpmath"
 
     def __post_init__(self):
         if not self.temperature > 0:
@@ -152,6 +218,42 @@ class Boltzmann(_DistributionRule):
         Z = (V - V.max(axis=1, keepdims=True)) / self.temperature
         E = np.exp(Z)
         return E / E.sum(axis=1, keepdims=True)
+
+    def exact_probabilities(self, values):  # pragma: no cover - irrational: exact_sign decides instead
+        raise NotImplementedError("Boltzmann probabilities are irrational; use exact_sign")
+
+    def exact_sign(self, values, ia, ib):
+        """Sign of ``sum_{A} e^{v/T} - sum_{B} e^{v/T}`` (the common denominator Z is positive).
+
+        Group the coefficients by value: by the Lindemann–Weierstrass theorem, exponentials of
+        distinct rationals are linearly independent over the rationals, so the difference is zero
+        exactly when every grouped coefficient is zero; otherwise mpmath evaluates it with a
+        rigorous margin, doubling the precision until the sign is certain.
+        """
+        import mpmath
+
+        coef = {}
+        for i in ia:
+            coef[values[i]] = coef.get(values[i], 0) + 1
+        for i in ib:
+            coef[values[i]] = coef.get(values[i], 0) - 1
+        coef = {v: c for v, c in coef.items() if c}
+        if not coef:
+            return 0
+        T = Fraction(self.temperature)
+        top = max(coef)  # the largest term is e^0 = 1 exactly; the others are smaller
+        exponents = {v: (v - top) / T for v in coef}
+        weight = sum(abs(c) for c in coef.values())
+        dps = 30
+        while True:
+            with mpmath.workdps(dps):
+                total = mpmath.fsum(c * mpmath.exp(mpmath.mpf(exponents[v].numerator) / exponents[v].denominator)
+                                    for v, c in coef.items())
+                if abs(total) > weight * mpmath.mpf(10) ** (8 - dps):
+                    return 1 if total > 0 else -1
+            dps *= 2
+            if dps > 100_000:
+                raise WorkbenchError("boltzmann: could not decide the sign of P(A|C) - P(B|C) with 100,000 digits")
 
 
 @dataclass(frozen=True)
@@ -175,6 +277,15 @@ class BestOfK(_DistributionRule):
             return (hi ** self.k - lo ** self.k) / n ** self.k / (hi - lo)
         return ((hi / n) ** self.k - (lo / n) ** self.k) / (hi - lo)  # scaled: never inf / inf
 
+    def exact_probabilities(self, values):
+        n, k = len(values), int(self.k)
+        out = []
+        for v in values:
+            lo = sum(1 for w in values if w < v)
+            hi = sum(1 for w in values if w <= v)
+            out.append(Fraction(hi ** k - lo ** k, n ** k * (hi - lo)))
+        return out
+
 
 @dataclass(frozen=True)
 class Satisfice(_DistributionRule):
@@ -189,6 +300,10 @@ class Satisfice(_DistributionRule):
         empty = m.sum(axis=1) == 0
         m[empty] = 1.0
         return m / m.sum(axis=1, keepdims=True)
+
+    def exact_probabilities(self, values):
+        t = Fraction(self.threshold)
+        return _uniform_over([v >= t for v in values])
 
 
 @dataclass(frozen=True)
@@ -215,6 +330,15 @@ class UniformQuantiliser(_DistributionRule):
         tied = (V == boundary).astype(float)
         left = k - above.sum(axis=1, keepdims=True)
         return (above + tied * left / tied.sum(axis=1, keepdims=True)) / k
+
+    def exact_probabilities(self, values):
+        n = len(values)
+        k = max(1, int(np.ceil(self.q * n)))  # the same k as the floating-point path
+        boundary = sorted(values, reverse=True)[k - 1]
+        above = sum(1 for v in values if v > boundary)
+        tied = sum(1 for v in values if v == boundary)
+        return [Fraction(1, k) if v > boundary else Fraction(k - above, k * tied) if v == boundary else Fraction(0)
+                for v in values]
 
 
 def rule_from_spec(text: str) -> DecisionRule:

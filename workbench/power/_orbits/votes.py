@@ -306,7 +306,10 @@ def orbit_vote_sets(
     assert sum(total) == size, (total, size)
     how = f"enumerated {n_arr} arrangements on {k} relevant states; other states counted combinatorially"
     if not optimal:
-        how += "; rule probabilities compared in floating point (tolerance 1e-12)"
+        how += ("; C is the set of options (an option of A and B counts once); rule probabilities compared exactly: "
+                "floating point where |P(A|C) - P(B|C)| >= 1e-9, otherwise "
+                + ("exact rational arithmetic" if rule.arithmetic == "fractions" else
+                   "ties by the Lindemann-Weierstrass theorem and signs by mpmath at increasing precision"))
     return OrbitVote(total[0], total[1], total[2], method=VoteMethod.EXACT, reduction=how, **common)
 
 
