@@ -81,6 +81,12 @@ def _pattern_text(p) -> str:
     return "value multiplicities (" + ", ".join(str(k) for k in p) + ") from the lowest value up"
 
 
+def _theorem_d11_step(passed: bool) -> Step:
+    """RDSP Thm D.11 applied to certified copies: the paper's proof, which the code does not check."""
+    return Step("Thm D.11 (RDSP) turns the certified copies into the bound for every reward", StepKind.FORMAL,
+                "every reward function (the paper's proof, not checked by the code)", passed)
+
+
 @claim("PS1", source=f"{SEED}, 'Why this is true' (candy / Wait!); RDSP Thm D.11 (n = 2)",
        statement="In the candy / Wait! MDP, under average-reward optimality with ties weakly optimal, at least 2/3 of "
                  "every orbit of reward functions weakly prefers Wait! to candy at the start.",
@@ -148,8 +154,7 @@ def check_ps2(context: CheckContext) -> Evidence:
     steps = (
         Step("3 disjoint, orthogonal copies are certified and every orbit checked has #b strict >= 3 #a strict",
              StepKind.EXACT, f"{len(votes)} orbits (27 states, all-zero but 1 to 3 entries; not every reward vector)", ok),
-        Step("Thm D.11 (RDSP) turns the certified copies into the bound for every reward", StepKind.FORMAL,
-             "every reward function (the paper's proof, not checked by the code)", ok),
+        _theorem_d11_step(ok),
     )
     return Evidence(
         f"Certified n = {cert.n} disjoint, orthogonal copies ({cert.search}). In all {len(votes)} orbits checked "
@@ -186,8 +191,7 @@ def check_ps3(context: CheckContext) -> Evidence:
     steps = (
         Step("5 disjoint copies of {shutdown} are certified and every orbit checked has weak fraction >= 5/6",
              StepKind.EXACT, f"{len(votes)} orbits: every multiset of 11 values from {{0, 1, 2}} and one generic reward", ok),
-        Step("Thm D.11 (RDSP) turns the certified copies into the bound for every reward", StepKind.FORMAL,
-             "every reward function (the paper's proof, not checked by the code)", ok),
+        _theorem_d11_step(ok),
     )
     return Evidence(
         f"Certified n = {cert.n} disjoint copies of {{shutdown}} (shutdown <-> l1, l2, r1, r2, r3), so the theorem gives "
