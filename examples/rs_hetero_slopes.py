@@ -39,6 +39,7 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=None, help="local processes (default: serial)")
     args = ap.parse_args(argv)
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)  # the example's own output folder
     if args.tiny:
         spec = SweepSpec(GEOMETRIES, priors=(0.1, 0.05), seeds=(0, 1), n_max=64, bootstrap=200, **NUMERICS)
         store = None

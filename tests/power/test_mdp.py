@@ -85,6 +85,15 @@ def test_roundtrip_dumps_loads():
                {s: dict(map(lambda kv: (kv[0], dict(kv[1])), a.items())) for s, a in m.transitions.items()}
 
 
+def test_mdps_pickle_for_worker_processes():
+    import pickle
+
+    for m in [*(load_mdp(p) for p in MDPS), gridworld(3, 2)]:
+        m2 = pickle.loads(pickle.dumps(m))
+        assert (m2.states, m2.name, m2.start, m2.source) == (m.states, m.name, m.start, m.source)
+        assert m2.transitions == m.transitions
+
+
 def test_generators():
     g = gridworld(3, 3, deleted=[(1, 1)], self_loops=False)
     assert g.n_states == 8 and "r1c1" not in g.states

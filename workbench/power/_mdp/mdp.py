@@ -173,6 +173,11 @@ class MDP:
         object.__setattr__(self, "_cache", {})
 
     # construction -------------------------------------------------------------------------
+    def __reduce__(self):
+        # the frozen mapping proxies cannot be pickled: rebuild from plain dicts (worker processes)
+        plain = {s: {a: dict(d) for a, d in acts.items()} for s, acts in self.transitions.items()}
+        return (MDP, (self.states, plain, self.name, self.description, self.start, self.source))
+
     @classmethod
     def from_successors(cls, successors: Mapping, **kwargs) -> "MDP":
         """Build a deterministic MDP from ``{state: [successor, ...]}`` (one action each)."""
