@@ -110,6 +110,48 @@ def test_kernel_backends_agree_and_report():
     assert d32.report["bytes_per_evaluation"] * 2 == d64.report["bytes_per_evaluation"]
 
 
+def test_packed_symmetric_tiles_match_the_full_matrix():
+    """Packed storage (upper tiles only) gives the full product to rounding, in half the bytes."""
+    pts = EnvironmentSequence(geometry_by_name("gaussian4d"), HeteroConfig(), 2).take(203, 0.1).points
+    ls = (1.0, 1.0, 0.25)
+    full, packed = Dense64().build(pts, ls), Dense64(packed_from=0, block=32).build(pts, ls)
+    r = np.random.default_rng(1).uniform(-0.25, 0.25, (3, 203))  # several rows share one pass
+    for k in range(3):
+        ref = r @ gaussian_kernel_dense(pts, ls[k])
+        assert np.allclose(packed.transfers[k].apply(r), ref, rtol=1e-13, atol=1e-13)
+        assert np.allclose(full.transfers[k].apply(r), ref, rtol=1e-13, atol=1e-13)
+    sizes = [32] * 6 + [11]  # 203 = 6 x 32 + 11
+    upper = sum(a * b for i, a in enumerate(sizes) for b in sizes[i:])
+    assert packed.report["bytes_per_evaluation"] == 2 * upper * 8  # two distinct matrices
+    assert upper < 0.6 * 203 * 203
+    assert packed.report["matrices"][0]["storage"].startswith("packed")
+    # memory at N = 10^4: the packed estimate is about half the full one
+    assert Dense64().memory_estimate(10_000, ls) < 0.55 * Dense64(packed_from=10**9).memory_estimate(10_000, ls)
+    with pytest.raises(WorkbenchError, match="blas_threads"):
+        Dense64(blas_threads=0)
+
+
+def test_shared_matrix_is_applied_in_one_pass():
+    """l_z = l_x share one matrix: the vector field applies it once to both variables' rates,
+    and the result equals applying it to each separately; bytes per evaluation count it once."""
+    envs = EnvironmentSequence(geometry_by_name("gaussian4d"), HeteroConfig(), 0).take(120, 0.05)
+    system, kernels = hetero_system(envs, HeteroConfig(), Dense64())
+    field = system.vector_field()
+    calls = []
+    shared = kernels.transfers[0]
+    original = shared.apply
+    shared.apply = lambda rates: calls.append(rates.shape) or original(rates)
+    try:
+        out = field(system.initial)
+    finally:
+        del shared.apply
+    assert calls == [(2, 120)]
+    rates = field.compiled.rates(*(system.initial[:, k] for k in range(3)), field.kappa, field.cost)
+    for k in range(3):
+        assert np.allclose(out[:, k], field.alpha[:, k] * kernels.transfers[k].apply(rates[k]), rtol=1e-14, atol=1e-300)
+    assert kernels.bytes_per_evaluation == 2 * 120 * 120 * 8  # two distinct matrices, each streamed once
+
+
 def test_kernel_backend_errors():
     with pytest.raises(WorkbenchError):
         backend_by_name("cuda")

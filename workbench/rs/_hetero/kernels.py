@@ -4,14 +4,20 @@ One interface, :class:`KernelBackend`, with ``build(points, length_scales)`` ret
 three :class:`~workbench.rs._model.transfer.Transfer` objects ``(T_z, T_x, T_y)`` for
 :class:`~workbench.rs._model.system.RewardSeekingSystem`, plus a report (storage, bytes, truncation
 error). Each matrix is built once per run (per system), never per step; equal length scales
-share one matrix.
+share one matrix, and the vector field applies a shared matrix to all its variables in one pass
+(``T_z`` and ``T_x`` of the spec's default length scales: one stream over the matrix, not two).
+Products run with ``blas_threads`` BLAS threads (default 1: measured faster for these
+memory-bound products on a shared 2-core machine, see ``benchmarks/bench_hetero.py``).
 
 .. math:: C_{ij} = \exp\!\left(-\frac{|u_i - u_j|^2}{2 l^2}\right), \qquad (T r)_i = \sum_j C_{ij} r_j .
 
 Back-ends
 ---------
 ``dense`` (:class:`Dense64`)
-    float64 ``N x N`` matrix; exact to rounding.
+    float64 kernel; exact to rounding. From ``packed_from`` environments on (default 2048, where
+    the full matrix, 32 MB, stops fitting in cache) only its upper-triangular ``block x block``
+    tiles are stored (:class:`SymmetricBlockTransfer`): half the memory, and a product that
+    streams each tile once and uses it twice (``C_IJ v_J`` and ``C_IJ^T v_I``) while it is in cache.
 ``dense32`` (:class:`Dense32`)
     float32 matrix and float32 product (half the memory traffic); relative error of a product
     about ``1e-7`` (float32 epsilon times a modest factor). The adaptive integrator's ``rtol``
@@ -37,6 +43,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
 
@@ -73,10 +80,34 @@ def gaussian_kernel_dense(points: np.ndarray, length_scale: float, dtype=np.floa
     return out
 
 
+def gaussian_kernel_blocks(points: np.ndarray, length_scale: float, dtype=np.float64, block: int = 512):
+    """The upper-triangular ``block x block`` tiles ``C[I, J]`` (``J >= I``) of the kernel matrix.
+
+    Never allocates the full matrix. Diagonal tiles have diagonal exactly 1 and are exactly
+    symmetric (their upper half mirrored), as in :func:`gaussian_kernel_dense`.
+    """
+    n = points.shape[0]
+    inv = -1.0 / (2.0 * length_scale * length_scale)
+    starts = list(range(0, n, block))
+    tiles = []
+    for i in starts:
+        pi = points[i:i + block]
+        for j in starts:
+            if j < i:
+                continue
+            t = np.exp(squared_distances(pi, points[j:j + block]) * inv).astype(dtype, copy=False)
+            if i == j:
+                np.fill_diagonal(t, 1.0)
+                t[:] = np.triu(t) + np.triu(t, 1).T
+            tiles.append((i, j, np.ascontiguousarray(t)))
+    return tiles
+
+
 class KernelTransfer(Transfer):
     """A transfer built by a kernel back-end, shared by the whole batch (``B`` is usually 1)."""
 
     n_envs: int
+    stackable = True  # the same matrix for every row: variables sharing it are applied in one pass
 
     def check_size(self, n_envs, n_batch):
         if n_envs != self.n_envs:
@@ -102,6 +133,34 @@ class DenseTransfer(KernelTransfer):
     @property
     def nbytes(self) -> int:
         return int(self.matrix.nbytes)
+
+
+class SymmetricBlockTransfer(KernelTransfer):
+    """Dense symmetric kernel stored as its upper-triangular tiles (half the bytes of the full matrix).
+
+    ``apply(r)`` computes ``r @ C`` tile by tile: each off-diagonal tile ``C_IJ`` contributes
+    ``C_IJ r_J`` to rows ``I`` and ``C_IJ^T r_I`` to rows ``J``, the second product reading the
+    tile from cache. Rates of several variables or systems (the rows of ``r``) share the pass.
+    """
+
+    def __init__(self, tiles, n_envs: int, dtype):
+        self.tiles = tiles
+        self.n_envs = n_envs
+        self._dtype = np.dtype(dtype)
+
+    def apply(self, rates):
+        v = np.ascontiguousarray(rates.T, dtype=self._dtype)  # (N, R)
+        y = np.zeros_like(v)
+        for i, j, t in self.tiles:
+            bi, bj = t.shape
+            y[i:i + bi] += t @ v[j:j + bj]
+            if i != j:
+                y[j:j + bj] += t.T @ v[i:i + bi]
+        return np.ascontiguousarray(y.T, dtype=np.float64)
+
+    @property
+    def nbytes(self) -> int:
+        return int(sum(t.nbytes for _, _, t in self.tiles))
 
 
 class SparseTransfer(KernelTransfer):
@@ -174,7 +233,8 @@ class KernelBackend:
         transfers = tuple(built[l][0] for l in ls)
         report = {"backend": self.name, "n_envs": int(points.shape[0]),
                   "matrices": [{"length_scale": l, **info} for l, (_, info) in built.items()]}
-        bytes_eval = sum(t.nbytes for t in transfers)
+        # variables sharing a matrix are applied in one pass over it (VectorField)
+        bytes_eval = sum(t.nbytes for t, _ in built.values())
         report["bytes_per_evaluation"] = int(bytes_eval)
         report["max_truncation_error"] = max(info["truncation_error"] for _, info in built.values())
         return BuiltKernels(transfers, report, int(bytes_eval), time.perf_counter() - t0)
@@ -185,6 +245,15 @@ class KernelBackend:
     def describe(self) -> dict:
         return {"kernel": self.name}
 
+    def blas_limit(self):
+        """Context manager limiting BLAS to :attr:`blas_threads` threads (None: the library's default)."""
+        threads = getattr(self, "blas_threads", None)
+        if threads is None:
+            return contextlib.nullcontext()
+        from threadpoolctl import threadpool_limits  # here, not at import (start-up time)
+
+        return threadpool_limits(limits=threads, user_api="blas")
+
 
 def _dense_bytes(backend: KernelBackend, n_envs: int, length_scales) -> float:
     # one N x N matrix per distinct length scale, plus the row-block temporaries
@@ -194,17 +263,54 @@ def _dense_bytes(backend: KernelBackend, n_envs: int, length_scales) -> float:
 
 @dataclass(frozen=True)
 class Dense64(KernelBackend):
-    """Dense float64 kernel matrices (the reference back-end)."""
+    """Dense float64 kernel matrices (the reference back-end).
 
+    Parameters
+    ----------
+    packed_from : int
+        From this many environments on, store only the upper-triangular tiles
+        (:class:`SymmetricBlockTransfer`: half the memory and half the bytes per product);
+        below it the full matrix, which then fits in cache. ``packed_from=0`` always packs.
+    block : int
+        Tile size of the packed storage (``block**2`` entries, 2 MB in float64 at 512, so a
+        tile read for ``C_IJ r_J`` is still in cache for ``C_IJ^T r_I``).
+    blas_threads : int or None
+        BLAS threads during the products (None: the library's default). One is faster for
+        these memory-bound products on a shared 2-core machine (benchmarks/bench_hetero.py).
+    """
+
+    packed_from: int = 2048
+    block: int = 512
+    blas_threads: int | None = 1
     name = "dense"
     dtype = np.float64
 
+    def __post_init__(self):
+        if int(self.packed_from) != self.packed_from or self.packed_from < 0:
+            raise WorkbenchError(f"packed_from must be an integer >= 0, got {self.packed_from}")
+        if int(self.block) != self.block or self.block < 16:
+            raise WorkbenchError(f"block must be an integer >= 16, got {self.block}")
+        if self.blas_threads is not None and (int(self.blas_threads) != self.blas_threads or self.blas_threads < 1):
+            raise WorkbenchError(f"blas_threads must be a positive integer or None, got {self.blas_threads}")
+
+    def packs(self, n_envs: int) -> bool:
+        return n_envs >= self.packed_from and n_envs > self.block
+
     def memory_estimate(self, n_envs, length_scales):
-        return _dense_bytes(self, n_envs, length_scales)
+        if not self.packs(n_envs):
+            return _dense_bytes(self, n_envs, length_scales)
+        tiles = -(-n_envs // self.block)
+        stored = tiles * (tiles + 1) / 2 * self.block**2 * np.dtype(self.dtype).itemsize
+        # the tiles of each distinct length scale, and one tile's temporaries while building
+        return len({float(v) for v in length_scales}) * stored + 3.0 * self.block**2 * 8
 
     def _build_one(self, points, length_scale, memory_limit=None):
+        n = points.shape[0]
+        if self.packs(n):
+            t = SymmetricBlockTransfer(gaussian_kernel_blocks(points, length_scale, self.dtype, self.block), n, self.dtype)
+            return t, {"storage": f"packed symmetric ({self.block} x {self.block} tiles)", "dtype": np.dtype(self.dtype).name,
+                       "nnz": n * n, "density": 1.0, "bytes": t.nbytes, "truncation_error": 0.0}
         m = gaussian_kernel_dense(points, length_scale, self.dtype)
-        n = m.shape[0]
         return DenseTransfer(m), {"storage": "dense", "dtype": np.dtype(self.dtype).name, "nnz": n * n, "density": 1.0,
                                   "bytes": int(m.nbytes), "truncation_error": 0.0}
 
@@ -239,6 +345,7 @@ class SparseCutoff(KernelBackend):
     cutoff: float = 1e-8
     max_density: float = 0.25
     exact_error_limit: int = 20000
+    blas_threads: int | None = 1
     name = "sparse"
 
     def __post_init__(self):

@@ -361,9 +361,10 @@ def simulate_hetero(config: HeteroConfig, geometry: Geometry, n: int, p0: float,
     elif sequence.geometry != geometry or sequence.config != config or sequence.seed != seed:
         raise WorkbenchError("the environment sequence does not match the geometry, config and seed")
     envs = sequence.take(n, p0)
-    system, kernels = hetero_system(envs, config, backend, memory_limit=memory_limit)
-    stab = _stability_number(system, kernels, solver.dt) if isinstance(solver, Euler) else None
-    res = simulate(system, solver=solver, criterion=config.criterion(), t_max=config.t_max)
+    with backend.blas_limit():
+        system, kernels = hetero_system(envs, config, backend, memory_limit=memory_limit)
+        stab = _stability_number(system, kernels, solver.dt) if isinstance(solver, Euler) else None
+        res = simulate(system, solver=solver, criterion=config.criterion(), t_max=config.t_max)
     s = res.summary(0)
     return HeteroRun(
         geometry=geometry.name, n=int(n), p0=p0, seed=int(seed), outcome=s["outcome"], reason=s["reason"],

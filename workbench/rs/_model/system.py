@@ -106,12 +106,29 @@ class VectorField:
         self.transfer = transfer
         self.kappa = kappa
         self.cost = cost
+        # variables that share one stackable transfer object are applied together
+        groups: list[list[int]] = []
+        for k, t in enumerate(transfer):
+            same = next((g for g in groups if t.stackable and transfer[g[0]] is t), None)
+            if same is None:
+                groups.append([k])
+            else:
+                same.append(k)
+        self._groups = groups
 
     def __call__(self, state: np.ndarray) -> np.ndarray:
-        rz, rx, ry = self.compiled.rates(state[:, 0], state[:, 1], state[:, 2], self.kappa, self.cost)
+        rates = self.compiled.rates(state[:, 0], state[:, 1], state[:, 2], self.kappa, self.cost)
         out = np.empty_like(state)
-        for k, r in enumerate((rz, rx, ry)):
-            out[:, k] = self.alpha[:, k] * self.transfer[k].apply(r)
+        for group in self._groups:
+            t = self.transfer[group[0]]
+            if len(group) == 1:
+                out[:, group[0]] = self.alpha[:, group[0]] * t.apply(rates[group[0]])
+                continue
+            # one pass over a shared matrix (memory-bound: reading it dominates)
+            applied = t.apply(np.concatenate([rates[k] for k in group]))
+            rows = state.shape[0]
+            for i, k in enumerate(group):
+                out[:, k] = self.alpha[:, k] * applied[i * rows:(i + 1) * rows]
         return out
 
     def mean_reward(self, state: np.ndarray) -> np.ndarray:

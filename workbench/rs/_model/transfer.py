@@ -15,7 +15,13 @@ from workbench._errors import WorkbenchError
 
 
 class Transfer:
-    """Base class: how the rates of one variable spread across environments."""
+    """Base class: how the rates of one variable spread across environments.
+
+    ``stackable`` declares that ``apply`` treats every row alike (one matrix for the whole
+    batch), so variables sharing the transfer may be applied together in one pass.
+    """
+
+    stackable: bool = False
 
     def apply(self, rates: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -30,6 +36,8 @@ class Transfer:
 @dataclass(frozen=True)
 class NoTransfer(Transfer):
     """``C = I``: environments learn separately (always the case for N = 1)."""
+
+    stackable = True
 
     def apply(self, rates):
         return rates
@@ -69,6 +77,8 @@ class UniformTransfer(Transfer):
 @dataclass(frozen=True, eq=False)
 class MatrixTransfer(Transfer):
     """A dense transfer matrix ``C`` (``N x N``, ``C_ii = 1``, ``0 <= C_ij <= 1``), shared by the batch."""
+
+    stackable = True
 
     matrix: np.ndarray
 
