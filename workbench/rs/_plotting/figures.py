@@ -108,7 +108,8 @@ def plot_trajectory(config: HomogeneousConfig, *, solver=None, criterion=None, a
         ax.text(t_sat, 0.02, " T_sat", color="grey")
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("t")
+    ax.set_xlabel("t (training time, log scale)")
+    ax.set_ylabel("p, a, b, J (each in [0, 1])")
     ax.set_title(f"N={config.n:g}, p0={config.p0:g}, x0={config.x0:g}, y0={config.y0:g}, "
                  f"alpha={tuple(round(v, 3) for v in config.alpha)}: {outcome}", fontsize=9)
     ax.legend(fontsize=8, loc="center left")
@@ -287,7 +288,8 @@ class LogarithmicCurve:
         return self.intercept + self.slope * np.asarray(log10_p0)
 
     def __str__(self) -> str:
-        return f"N* = {self.intercept:.1f} {self.slope:+.1f} log10 p0 (logarithmic)"
+        sign = "-" if self.slope < 0 else "+"
+        return f"N* = {self.intercept:.1f} {sign} {abs(self.slope):.1f} log10 p0 (logarithmic, dashed)"
 
 
 def plot_scaling(series, *, ax=None):
@@ -331,8 +333,7 @@ def plot_scaling(series, *, ax=None):
         n = np.array([np.nan if r.n_star_continuous is None else r.n_star_continuous for r in results])
         xs = np.linspace(np.log10(p0).min(), np.log10(p0).max(), 50)
         if curve:  # the series' own model (e.g. logarithmic), not the power law's straight line
-            pts = ax.plot(np.log10(p0), np.log10(n), "o", label=f"{label}: {curve[0]} (power-law slope would be "
-                          f"{fit.slope:.3f}, R²={fit.r_squared:.4f})")
+            pts = ax.plot(np.log10(p0), np.log10(n), "o", label=f"{label}: {curve[0]}\n(a straight line here: R²={fit.r_squared:.3f})")
             ax.plot(xs, np.log10(curve[0](xs)), "--", color=pts[0].get_color(), lw=1)
             continue
         pts = ax.plot(np.log10(p0), np.log10(n), "o", label=f"{label}: slope {fit.slope:.3f} "
@@ -341,5 +342,5 @@ def plot_scaling(series, *, ax=None):
     ax.set_xlabel("log10 p0")
     ax.set_ylabel("log10 N*  (continuous root)")
     ax.set_title("critical diversity against the prior (95% OLS CI on slope)", fontsize=9)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper right")
     return ax
