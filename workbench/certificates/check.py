@@ -22,7 +22,18 @@ Kinds of certificate:
     involution fixing A is degenerate, like the identity), and ``φ_i·B_j = B_j`` for every other
     copy ``B_j = φ_j·A``; ``n`` is the number of involutions. ``A`` is every RSD of ``a`` unless the
     certificate names a subset (the non-dominated ones): then each named option must be an RSD of
-    ``a``, and the domination of the others is reported as not re-checked.
+    ``a``. With a ``non_domination`` section (below) the named subset must be exactly the
+    certified non-dominated options; without one, the domination of the others is reported as
+    not re-checked.
+``non_domination`` (RSD level; standalone, or the ``non_domination`` section of a copies
+    certificate)
+    ``ND(X)`` is the set of options that are the strict unique maximum of ``r·f`` for some reward
+    ``r`` (the vertices of ``conv(X)``). ``options`` must be exactly the RSDs of ``a`` (cycle
+    states; each RSD is uniform on them). Each option has one witness: a vertex's ``reward`` (by
+    state, absent states 0; exact integers or ``"p/q"`` strings) gives it a strictly larger mean
+    than every other option; a dominated option's ``weights`` (by option index, over the *other*
+    options) are non-negative, sum to 1 and reproduce it exactly, ``sum_j w_j f_j = f`` (equality
+    of vectors, not a componentwise bound).
 ``counterexample`` (average reward)
     The orbit vote of ``reward`` (state order of the TOML) is recomputed by brute force over every
     *distinct* permutation of the reward vector (at most :data:`MAX_ORBIT` of them) and must equal
@@ -129,12 +140,21 @@ def _check_copies(cert, order, succ) -> tuple[list, list]:
     state, a, b = cert["state"], cert["a"], cert["b"]
     A_all, B = rsds(succ, state, a), rsds(succ, state, b)
     fails, notes = [], []
+    nd = cert.get("non_domination")
+    vertices = None
+    if nd is not None:
+        f2, n2, vertices = _check_non_domination(nd, order, succ, state, a)
+        fails += [f"non-domination: {x}" for x in f2]
+        notes += n2
     if cert.get("a_options") is not None:
         A = frozenset(frozenset(o) for o in cert["a_options"])
         if not A <= A_all:
             fails.append("a listed option of A is not an RSD of the first actions a")
         left_out = len(A_all - A)
-        if left_out:
+        if vertices is not None:
+            if A != vertices:
+                fails.append("the listed options of A are not the non-dominated ones the witnesses certify")
+        elif left_out:
             notes.append(f"copies of {len(A)} non-dominated options of A; the domination of the other {left_out} is "
                          "taken from the certificate (not re-checked)")
     else:
@@ -156,6 +176,77 @@ def _check_copies(cert, order, succ) -> tuple[list, list]:
         fails.append("no involution: n = 0 certifies nothing")
     notes.insert(0, f"n = {len(phis)}: every phi_i is an involution with phi_i.A inside B ({len(B)} RSDs), phi_i.A != A "
                     f"and the other copies fixed ({len(A)} RSD options in A)")
+    return fails, notes
+
+
+# --- non-domination ---------------------------------------------------------------------------
+
+def _fraction(x) -> Fraction:
+    if isinstance(x, float):
+        raise ValueError(f"{x!r} is a float; witnesses must be exact (integers or 'p/q' strings)")
+    return Fraction(str(x))
+
+
+def _mean(reward, option) -> Fraction:
+    return Fraction(sum((reward.get(x, Fraction(0)) for x in option), Fraction(0)), len(option))
+
+
+def _uniform(option, order) -> tuple:
+    return tuple(Fraction(1, len(option)) if x in option else Fraction(0) for x in order)
+
+
+def _check_non_domination(nd, order, succ, state, a) -> tuple[list, list, frozenset]:
+    """(failures, notes, the certified vertex options) of non-domination witnesses at the RSD level.
+
+    ``nd["options"]`` must be exactly the RSDs of ``a`` (each the uniform distribution on its
+    listed cycle states). Each option needs one witness: a vertex's ``reward`` (by state, absent
+    states 0) must give it a strictly larger mean than every other option; a dominated option's
+    ``weights`` (over the *other* options, by index) must be non-negative, sum to 1 and reproduce it
+    exactly: ``sum_j w_j f_j = f`` as vectors over the states."""
+    if nd.get("level", "rsd") != "rsd":
+        raise Unsupported(f"non-domination at the {nd.get('level')} level (only RSDs are supported)")
+    options = [frozenset(o) for o in nd["options"]]
+    fails = []
+    if len(set(options)) != len(options):
+        fails.append("an option is listed twice")
+    derived = rsds(succ, state, a)
+    if set(options) != derived:
+        fails.append(f"the options listed ({len(set(options))}) are not the {len(derived)} RSDs of the first actions a")
+    witnessed = Counter()
+    vertices = set()
+    for v in nd.get("vertices", []):
+        i = int(v["option"])
+        witnessed[i] += 1
+        reward = {str(s): _fraction(x) for s, x in v["reward"].items()}
+        if set(reward) - set(order):
+            fails.append(f"option {i}: the reward names a state the MDP does not have")
+        top = _mean(reward, options[i])
+        if not all(_mean(reward, o) < top for j, o in enumerate(options) if j != i):
+            fails.append(f"option {i}: its reward does not make it the strict unique maximum")
+        vertices.add(options[i])
+    for d in nd.get("dominated", []):
+        i = int(d["option"])
+        witnessed[i] += 1
+        weights = {int(j): _fraction(w) for j, w in d["weights"].items()}
+        if i in weights or any(not 0 <= j < len(options) for j in weights):
+            fails.append(f"option {i}: its weights must be over the other options")
+            continue
+        if any(w < 0 for w in weights.values()) or sum(weights.values()) != 1:
+            fails.append(f"option {i}: the weights are not convex (non-negative, summing to 1)")
+        combo = [sum((w * c for w, c in zip(weights.values(), col)), Fraction(0))
+                 for col in zip(*(_uniform(options[j], order) for j in weights))] if weights else []
+        if combo != list(_uniform(options[i], order)):
+            fails.append(f"option {i}: the weighted sum of the other options is not the option")
+    missing = [i for i in range(len(options)) if witnessed[i] != 1]
+    if missing:
+        fails.append(f"options {missing} have no witness or more than one")
+    notes = [f"non-domination: {len(vertices)} of the {len(options)} RSD options of a are strict unique maxima for their "
+             f"certified rewards; the other {len(options) - len(vertices)} are exact convex combinations of the others"]
+    return fails, notes, frozenset(vertices)
+
+
+def _check_non_domination_certificate(cert, order, succ) -> tuple[list, list]:
+    fails, notes, _ = _check_non_domination(cert, order, succ, cert["state"], cert["a"])
     return fails, notes
 
 
@@ -241,11 +332,13 @@ def check_certificate(cert: dict) -> dict:
             fails, notes = _check_copies(cert, order, succ)
         elif kind == "counterexample":
             fails, notes = _check_counterexample(cert, order, succ)
+        elif kind == "non_domination":
+            fails, notes = _check_non_domination_certificate(cert, order, succ)
         else:
             raise Unsupported(f"certificate kind {kind!r}")
     except Unsupported as exc:
         return {"status": "unchecked", "messages": [str(exc)]}
-    except (KeyError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
+    except (KeyError, IndexError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
         return {"status": "failed", "messages": [f"malformed certificate: {type(exc).__name__}: {exc}"]}
     return {"status": "failed" if fails else "passed", "messages": fails or notes}
 
@@ -262,7 +355,7 @@ def check_files(paths) -> dict:
         results[p.name] = check_certificate(cert)
     count = Counter(r["status"] for r in results.values())
     return {"checker": "python -m workbench.certificates.check (standard library and fractions only)",
-            "supports": "deterministic MDPs; RSD-level copies; counterexample votes under average reward "
+            "supports": "deterministic MDPs; RSD-level copies and non-domination witnesses; counterexample votes under average reward "
                         f"(brute force over at most {MAX_ORBIT:,} distinct permutations)",
             "files": len(results), "passed": count["passed"], "failed": count["failed"],
             "unchecked": count["unchecked"], "results": results}

@@ -81,6 +81,30 @@ def _cert_json(cert) -> dict:
 
 # --- certificates (re-checked by workbench.certificates.check) --------------------------------
 
+def _cycle(mdp, v) -> list:
+    return [mdp.states[i] for i, x in enumerate(v) if x]
+
+
+def non_domination_json(mdp, state, a) -> dict | None:
+    """The RSD options of ``a`` with a witness each (re-checked by the certificate checker):
+    ``options`` (cycle states; the RSD is uniform on them), ``vertices`` (option index and a
+    reward, by state, absent states 0, making it the strict unique best average) and ``dominated``
+    (option index and exact convex weights over the other options, summing to it). None for a
+    stochastic MDP (whose RSDs are not uniform on a cycle)."""
+    from workbench.power._visits.visits import options
+    from workbench.power._visits.witnesses import non_domination_witnesses
+
+    if not mdp.is_deterministic:
+        return None
+    rsd = list(dict.fromkeys(f.rsd() for f in options(mdp, state, a)))
+    w = non_domination_witnesses(rsd)
+    return {"level": "rsd", "options": [_cycle(mdp, v) for v in rsd],
+            "vertices": [{"option": x.index, "reward": {mdp.states[k]: _fs(c) for k, c in enumerate(x.reward) if c}}
+                         for x in w.vertices],
+            "dominated": [{"option": x.index, "weights": {str(j): _fs(c) for j, c in x.weights}} for x in w.dominated],
+            "undecided": list(w.undecided)}
+
+
 def _copied_options(mdp, state, a) -> list | None:
     """The RSD options of ``a`` that ``copies_at`` copies (the non-dominated ones), as lists of
     cycle states; None for a stochastic MDP (whose RSDs are not uniform on a cycle)."""
@@ -89,15 +113,18 @@ def _copied_options(mdp, state, a) -> list | None:
     if not mdp.is_deterministic:
         return None
     rsd = list(dict.fromkeys(f.rsd() for f in options(mdp, state, a)))
-    return [[mdp.states[i] for i, x in enumerate(rsd[k]) if x] for k in non_dominated(rsd)]
+    return [_cycle(mdp, rsd[k]) for k in non_dominated(rsd)]
 
 
 def copies_certificate(mdp, state, a, b, cert) -> dict:
-    """A copies certificate: the MDP, the option sets and the certified involutions."""
+    """A copies certificate: the MDP, the option sets, the certified involutions and the
+    non-domination witnesses of A's options (which options are copied and why the rest may be
+    left out)."""
     from workbench.power._mdp.mdp import dumps_mdp
 
     return {"kind": "copies", "level": "rsd" if cert.level == "rsd" else cert.level, "mdp": dumps_mdp(mdp),
             "state": state, "a": list(a), "b": list(b), "a_options": _copied_options(mdp, state, a),
+            "non_domination": non_domination_json(mdp, state, a) if cert.level == "rsd" else None,
             "n": cert.n, "involutions": [phi.named(cert.names) for phi in cert.involutions]}
 
 
@@ -120,5 +147,5 @@ def write_counterexample_certificate(context, name, cx, *, fraction: str) -> tup
         cert = copies_at(m, cx["state"], cx["a"], cx["b"])
         if cert.n:
             data["copies"] = {k: v for k, v in copies_certificate(m, cx["state"], cx["a"], cx["b"], cert).items()
-                              if k in ("level", "a_options", "n", "involutions")}
+                              if k in ("level", "a_options", "non_domination", "n", "involutions")}
     return context.certificate(name, data)

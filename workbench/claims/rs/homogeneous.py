@@ -301,7 +301,7 @@ def _scaling(context: CheckContext, flow_name: str):
                  "report its slope, and whether the replicator variant shares it.",
        code="workbench/claims/rs/homogeneous.py::check_rs6; workbench/rs/_homogeneous/critical.py")
 def check_rs6(context: CheckContext) -> Evidence:
-    from workbench.rs._plotting.figures import plot_scaling
+    from workbench.rs._plotting.figures import LogarithmicCurve, plot_scaling
 
     res, fit = _scaling(context, "gradient")
     rres, rfit = _scaling(context, "replicator")
@@ -319,7 +319,9 @@ def check_rs6(context: CheckContext) -> Evidence:
     except ImportError:
         pass
     r_linear_in_log = np.polyfit(np.log10(CANONICAL_PRIORS), [r.n_star_continuous for r in rres], 1)
-    figs = context.figure("rs6_scaling_law.png", lambda: plot_scaling([("gradient", res, fit), ("replicator", rres, rfit)]))
+    log_curve = LogarithmicCurve(float(r_linear_in_log[0]), float(r_linear_in_log[1]))
+    figs = context.figure("rs6_scaling_law.png",
+                          lambda: plot_scaling([("gradient", res, fit), ("replicator", rres, rfit, log_curve)]))
     shares = not (rfit.slope_ci[1] < fit.slope_ci[0] or rfit.slope_ci[0] > fit.slope_ci[1])
     ok = straight and monotone and rel < 1e-4
     summary = (

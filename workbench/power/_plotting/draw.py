@@ -8,6 +8,7 @@ import networkx as nx  # noqa: E402
 __all__ = ["draw_mdp"]
 
 _SET_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
+_SHARED_COLOURS = ("mediumpurple", "goldenrod", "teal")
 _INV_COLOURS = ("tab:red", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray")
 
 
@@ -18,7 +19,8 @@ def draw_mdp(mdp, *, option_sets=None, involutions=(), title=None, ax=None):
     ----------
     mdp : MDP
     option_sets : dict, optional
-        ``{label: iterable of states}``, each set filled with its own colour.
+        ``{label: iterable of states}``, each set filled with its own colour; states in several
+        sets get a shared colour, labelled "A and B (shared)".
     involutions : sequence of Involution
         Each drawn as dashed arcs between the swapped states, one colour per involution.
     title : str, optional
@@ -51,11 +53,23 @@ def draw_mdp(mdp, *, option_sets=None, involutions=(), title=None, ax=None):
     pos = nx.spring_layout(g.to_undirected(), seed=1, k=2.0 / max(1.0, mdp.n_states ** 0.5), iterations=300)
     colours = ["lightgray"] * mdp.n_states
     handles = []
-    for k, (label, states) in enumerate((option_sets or {}).items()):
-        c = _SET_COLOURS[k % len(_SET_COLOURS)]
+    # a state in several sets gets a colour of its own, so the legend shows only colours drawn
+    labels = list(option_sets or {})
+    member = {}
+    for label, states in (option_sets or {}).items():
         for s in states:
-            colours[mdp.index(s)] = c
-        handles.append(plt.Line2D([], [], marker="o", linestyle="", color=c, label=str(label)))
+            member.setdefault(mdp.index(s), []).append(label)
+    combos = sorted({tuple(v) for v in member.values()}, key=lambda c: (len(c), [labels.index(x) for x in c]))
+    for k, combo in enumerate(combos):
+        if len(combo) == 1:
+            c = _SET_COLOURS[labels.index(combo[0]) % len(_SET_COLOURS)]
+        else:
+            c = _SHARED_COLOURS[sum(len(x) > 1 for x in combos[:k]) % len(_SHARED_COLOURS)]
+        for i, v in member.items():
+            if tuple(v) == combo:
+                colours[i] = c
+        text = str(combo[0]) if len(combo) == 1 else " and ".join(str(x) for x in combo) + " (shared)"
+        handles.append(plt.Line2D([], [], marker="o", linestyle="", color=c, label=text))
     start = mdp.start
     nx.draw_networkx_nodes(g, pos, nodelist=list(mdp.states), node_color=colours, ax=ax,
                            edgecolors=["black" if s == start else "none" for s in mdp.states], node_size=420)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from dataclasses import dataclass
+
 import numpy as np  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
@@ -106,7 +108,8 @@ def plot_trajectory(config: HomogeneousConfig, *, solver=None, criterion=None, a
         ax.text(t_sat, 0.02, " T_sat", color="grey")
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("t")
+    ax.set_xlabel("t (training time, log scale)")
+    ax.set_ylabel("p, a, b, J (each in [0, 1])")
     ax.set_title(f"N={config.n:g}, p0={config.p0:g}, x0={config.x0:g}, y0={config.y0:g}, "
                  f"alpha={tuple(round(v, 3) for v in config.alpha)}: {outcome}", fontsize=9)
     ax.legend(fontsize=8, loc="center left")
@@ -195,6 +198,10 @@ def n_path(alpha, c, ns):
     return np.log(a[:, 1] / a[:, 0]), np.log(a[:, 2] / a[:, 0])
 
 
+#: Path colours of the phase diagram: none is on its red-blue colour map.
+_PATH_COLOURS = ("black", "lime", "magenta", "gold", "cyan")
+
+
 def plot_phase_diagram(config: HomogeneousConfig, paths=None, size=41, *, solver=None, criterion=None, ax=None):
     r"""Draw the homogeneous phase diagram with the curves that increasing N traces.
 
@@ -242,21 +249,47 @@ def plot_phase_diagram(config: HomogeneousConfig, paths=None, size=41, *, solver
     ax.contour(U, V, P, levels=[0.5], colors="k", linewidths=1)
     ns = np.logspace(0, 6, 200)
     paths = paths or [config.c, (0.1, 0.3, 0.0), (0.1, 0.1, 0.05), (0.2, 0.1, 0.0)]
-    for c in paths:
+    import matplotlib.patheffects as pe
+    from matplotlib.lines import Line2D
+
+    # colours off the red-blue colour map, outlined in white, so no path vanishes on the map;
+    # N is marked by marker shape (one legend) instead of text labels that overlap near N = 1
+    outline = [pe.withStroke(linewidth=3.2, foreground="white")]
+    marks = {1: "o", 10: "s", 100: "^", 1000: "D", 10000: "*"}
+    for k, c in enumerate(paths):
         u, v = n_path(config.alpha, c, ns)
         inside = (u >= U.min()) & (u <= U.max()) & (v >= V.min()) & (v <= V.max())
-        line, = ax.plot(u[inside], v[inside], lw=1.6, label=f"c=(cz,cx,cy)={tuple(c)}")
-        for n in (1, 10, 100, 1000, 10000):
+        line, = ax.plot(u[inside], v[inside], lw=1.6, color=_PATH_COLOURS[k % len(_PATH_COLOURS)],
+                        path_effects=outline, label=f"c=(cz,cx,cy)={tuple(c)}")
+        for n, marker in marks.items():
             un, vn = n_path(config.alpha, c, [n])
             if U.min() <= un[0] <= U.max() and V.min() <= vn[0] <= V.max():
-                ax.plot(un, vn, "o", ms=3, color=line.get_color())
-                ax.annotate(f"N={n}", (un[0], vn[0]), fontsize=6, xytext=(3, 2), textcoords="offset points")
+                ax.plot(un, vn, marker, ms=5, color=line.get_color(), mec="white", mew=0.8, zorder=3)
     ax.set_xlabel("log(alpha_x_eff / alpha_z_eff)")
     ax.set_ylabel("log(alpha_y_eff / alpha_z_eff)")
     ax.set_title(f"outcome at p0={config.p0:g}, x0={config.x0:g}, y0={config.y0:g} (red: reward-seeking)", fontsize=9)
-    ax.legend(fontsize=7, loc="upper left")
+    n_legend = ax.legend(handles=[Line2D([], [], marker=mk, linestyle="", color="0.3", mec="white", label=f"N={n}")
+                                  for n, mk in marks.items()], fontsize=6, loc="upper right", framealpha=0.8)
+    ax.add_artist(n_legend)
+    ax.legend(fontsize=7, loc="upper left")  # the paths (ax.get_legend())
     ax.figure.colorbar(m, ax=ax, label="mean p(T_sat)")
     return ax
+
+
+@dataclass(frozen=True)
+class LogarithmicCurve:
+    r"""The model :math:`N^* = \text{intercept} + \text{slope}\,\log_{10} p_0` (least squares
+    in :math:`N^*`), for series that grow logarithmically rather than as a power of :math:`p_0`."""
+
+    slope: float
+    intercept: float
+
+    def __call__(self, log10_p0):
+        return self.intercept + self.slope * np.asarray(log10_p0)
+
+    def __str__(self) -> str:
+        sign = "-" if self.slope < 0 else "+"
+        return f"N* = {self.intercept:.1f} {sign} {abs(self.slope):.1f} log10 p0 (logarithmic, dashed)"
 
 
 def plot_scaling(series, *, ax=None):
@@ -267,9 +300,10 @@ def plot_scaling(series, *, ax=None):
 
     Parameters
     ----------
-    series : list of (str, list of CriticalDiversity, ScalingFit)
+    series : list of (str, list of CriticalDiversity, ScalingFit[, LogarithmicCurve])
         ``(label, results, fit)``: the results of :func:`critical_diversity` for several priors
-        and their :func:`fit_scaling`.
+        and their :func:`fit_scaling`. With a fourth element, the series follows that model
+        instead (a :class:`LogarithmicCurve`, dashed), and the legend says so.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; by default a new 5.6 x 4.2 inch figure.
 
@@ -294,15 +328,19 @@ def plot_scaling(series, *, ax=None):
     Seed 000, "Example Scaling Laws" (claim RS6); spec ``reward_seeking.md`` §5.
     """
     ax = axes_or_new(ax, (5.6, 4.2))
-    for label, results, fit in series:
+    for label, results, fit, *curve in series:
         p0 = np.array([r.config.p0 for r in results])
         n = np.array([np.nan if r.n_star_continuous is None else r.n_star_continuous for r in results])
+        xs = np.linspace(np.log10(p0).min(), np.log10(p0).max(), 50)
+        if curve:  # the series' own model (e.g. logarithmic), not the power law's straight line
+            pts = ax.plot(np.log10(p0), np.log10(n), "o", label=f"{label}: {curve[0]}\n(a straight line here: R²={fit.r_squared:.3f})")
+            ax.plot(xs, np.log10(curve[0](xs)), "--", color=pts[0].get_color(), lw=1)
+            continue
         pts = ax.plot(np.log10(p0), np.log10(n), "o", label=f"{label}: slope {fit.slope:.3f} "
                       f"[{fit.slope_ci[0]:.3f}, {fit.slope_ci[1]:.3f}], R²={fit.r_squared:.4f}")
-        xs = np.linspace(np.log10(p0).min(), np.log10(p0).max(), 50)
         ax.plot(xs, fit.intercept + fit.slope * xs, "-", color=pts[0].get_color(), lw=1)
     ax.set_xlabel("log10 p0")
     ax.set_ylabel("log10 N*  (continuous root)")
     ax.set_title("critical diversity against the prior (95% OLS CI on slope)", fontsize=9)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper right")
     return ax
