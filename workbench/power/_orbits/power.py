@@ -346,7 +346,7 @@ def _reward_scale(dist) -> float:
     return 1.0
 
 
-def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how):
+def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kernel=None):
     from workbench.power._orbits.value_iteration import ValueIterationKernel, iterations_needed
 
     if g == 1:
@@ -354,7 +354,7 @@ def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how):
                              "use `ExactVisits`")
     samples = method.samples
     _check_samples(samples, max_samples)
-    kernel = ValueIterationKernel(mdp)
+    kernel = kernel or ValueIterationKernel(mdp)
     gf = float(g)
     iterations = iterations_needed(gf, method.tol, _reward_scale(dist))
     per = mdp.n_states * kernel.slots * (1 if kernel.deterministic else mdp.n_states)
@@ -380,14 +380,15 @@ def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how):
 
 
 def _choose(mdp, s: int, g: Fraction, auto, dist, max_visits: int):
-    """The method :class:`Auto` runs, and why: costs estimated before any enumeration."""
+    """The method :class:`Auto` runs, the value-iteration kernel if built, and why: costs estimated
+    before any enumeration."""
     from workbench.power._orbits import power_methods as pm
     from workbench.power._orbits.value_iteration import ValueIterationKernel, iterations_needed
 
     if g == 1:
-        return auto.exact(), "auto: exact (value iteration needs gamma < 1); "
+        return auto.exact(), None, "auto: exact (value iteration needs gamma < 1); "
     if g == 0:
-        return auto.exact(), "auto: exact (at gamma = 0 the integrands are the next-state distributions); "
+        return auto.exact(), None, "auto: exact (at gamma = 0 the integrands are the next-state distributions); "
     n = mdp.n_states
     kernel = ValueIterationKernel(mdp)
     iterations = iterations_needed(float(g), auto.tol, _reward_scale(dist))
@@ -411,22 +412,22 @@ def _choose(mdp, s: int, g: Fraction, auto, dist, max_visits: int):
         try:
             _walk_lassos(succ, state, tally)
         except _Enough:
-            return auto.sampled(), f"auto: value iteration (more than {cap:,} lassos from {state!r}); "
+            return auto.sampled(), kernel, f"auto: value iteration (more than {cap:,} lassos from {state!r}); "
         ratio = vi / max(pm.exact_cost(n, count[0], auto.samples), 1e-12)
-        return auto.exact(), f"auto: exact ({count[0]:,} lassos; value iteration estimated {ratio:.3g}x costlier); "
+        return auto.exact(), None, f"auto: exact ({count[0]:,} lassos; value iteration estimated {ratio:.3g}x costlier); "
     reach = mdp.reachable(state)
     policies = 1
     for x in reach:
         policies *= len(mdp.transitions[x])
         if policies > max_visits:
-            return auto.sampled(), f"auto: value iteration (more than {max_visits:,} policies from {state!r}); "
+            return auto.sampled(), kernel, f"auto: value iteration (more than {max_visits:,} policies from {state!r}); "
     from workbench.power._visits.visits import MAX_STOCHASTIC_WORK
 
     units = policies * (len(reach) ** 3 + 10)
     exact = pm.stochastic_exact_cost(units, policies, auto.samples, n)
     if units <= MAX_STOCHASTIC_WORK and exact <= vi:
-        return auto.exact(), f"auto: exact ({policies:,} policies; value iteration estimated {vi / exact:.3g}x costlier); "
-    return auto.sampled(), f"auto: value iteration ({policies:,} policies over {len(reach)} states estimated costlier); "
+        return auto.exact(), None, f"auto: exact ({policies:,} policies; value iteration estimated {vi / exact:.3g}x costlier); "
+    return auto.sampled(), kernel, f"auto: value iteration ({policies:,} policies over {len(reach)} states estimated costlier); "
 
 
 def power(mdp, state, gamma, method=None, *, distribution=None, max_visits: int | None = None,
@@ -478,12 +479,12 @@ def power(mdp, state, gamma, method=None, *, distribution=None, max_visits: int 
     s = mdp.index(state)
     max_visits = MAX_VISITS if max_visits is None else max_visits
     batch = max(1, min(batch, 2 * 10**7 // mdp.n_states))  # a batch holds batch x states floats
-    how = ""
+    how, kernel = "", None
     if isinstance(method, Auto):
-        method, how = _choose(mdp, s, g, method, dist, max_visits)
+        method, kernel, how = _choose(mdp, s, g, method, dist, max_visits)
     if isinstance(method, ExactVisits):
         return _run_exact(mdp, s, g, method, dist, max_visits, max_samples, batch, how)
-    return _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how)
+    return _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kernel)
 
 
 def optimality_probability(mdp, state, actions, criterion=None, *, distribution=None, samples: int = 100_000,
