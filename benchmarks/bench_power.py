@@ -38,7 +38,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from workbench._errors import EnumerationTooLarge, ResourceTooLarge  # noqa: E402
+from workbench import EnumerationTooLarge, ResourceTooLarge  # noqa: E402
 from workbench.power import (  # noqa: E402
     MDP,
     Average,

@@ -290,7 +290,7 @@ def _summary(total: float, total2: float, samples: int) -> tuple:
     mean = total / samples
     var = max(0.0, (total2 - samples * mean * mean) / (samples - 1))
     half = _Z95 * math.sqrt(var / samples)
-    return mean, half
+    return float(mean), half
 
 
 def _check_samples(samples: int, max_samples: int) -> None:

@@ -23,10 +23,14 @@ import math
 
 import numpy as np
 
-__all__ = ["ValueIterationKernel", "iterations_needed", "BLOCK"]
+from workbench._errors import ResourceTooLarge
+
+__all__ = ["ValueIterationKernel", "iterations_needed", "BLOCK", "MAX_DENSE"]
 
 #: Reward samples per block of the iteration (``V`` is states x BLOCK floats).
 BLOCK = 4096
+#: Most floats in the dense transition matrices of a stochastic MDP (400 MB).
+MAX_DENSE = 5 * 10**7
 
 
 def iterations_needed(gamma: float, tol: float, scale: float = 1.0) -> int:
@@ -49,7 +53,7 @@ class ValueIterationKernel:
     >>> from workbench.power import star
     >>> k = ValueIterationKernel(star(2))
     >>> R = np.array([[0.0, 0.2, 0.9], [0.0, 0.5, 0.1]])  # two samples over s, x0, x1
-    >>> k.integrands(R, 0, 0.5, 1e-12).round(6).tolist()
+    >>> k.integrands(R, 0, 0.5, 1e-12)[0].round(6).tolist()
     [0.9, 0.5]
     """
 
@@ -67,6 +71,10 @@ class ValueIterationKernel:
                     succ[k, i] = idx[next(iter(ds[k if k < len(ds) else 0]))]
             self.succ = succ
         else:
+            if self.slots * n * n > MAX_DENSE:
+                raise ResourceTooLarge(
+                    f"{mdp.source}: value iteration on a stochastic MDP holds {self.slots} dense {n} x {n} transition "
+                    f"matrices ({self.slots * n * n:,} floats), more than {MAX_DENSE:,} (MAX_DENSE); use a smaller MDP")
             T = np.zeros((self.slots, n, n))
             for i, ds in enumerate(dists):
                 for k in range(self.slots):
