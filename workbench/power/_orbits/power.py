@@ -211,7 +211,7 @@ def _lasso_integrands(mdp, s: int, g: Fraction, max_visits: int) -> list[tuple]:
     same order, as :func:`power_vectors` with ``prune=False``, without building the rational
     functions of γ.
     """
-    from workbench.power._visits.visits import _drop_simplex_interior, _too_many, _walk_lassos
+    from workbench.power._visits.visits import _too_many, _walk_lassos
 
     states = mdp.states
     n = len(states)
@@ -259,8 +259,7 @@ def _lasso_integrands(mdp, s: int, g: Fraction, max_visits: int) -> list[tuple]:
         values[i] = x
     # the exact simplex-interior filter (every g_f is non-negative and sums to 1): a vector whose
     # support is covered by unit vectors present is their convex combination, hence dominated
-    unit_id = ids.get(Fraction(1))
-    units = {next(i for i, x in enumerate(v) if x) for v in found if sum(1 for x in v if x) == 1 and unit_id is not None}
+    units = {next(i for i, x in enumerate(v) if x) for v in found if sum(1 for x in v if x) == 1}
     return [tuple(values[x] for x in v) for v in found
             if sum(1 for x in v if x) == 1 or not all(i in units for i, x in enumerate(v) if x)]
 
