@@ -10,7 +10,13 @@
 2. POWER: one batched matrix product against the stacked non-dominated visit distributions,
    against value iteration per reward sample (POWERplay's method), on the same reward samples
    of the same MDP at γ = 0.9, so the Monte Carlo error is identical; value iteration runs to
-   a sup-norm tolerance of 1e-10 and the two estimates are compared.
+   a sup-norm tolerance of 1e-10 and the two estimates are compared. This peer is a straw man
+   (one Python loop per sample); section 3 has the fair one.
+3. POWER against the fair peer: ``power(..., Auto())`` against ``BatchedValueIteration``
+   (value iteration vectorised over the reward samples) on gridworlds from 3x3 to 6x6 and
+   random MDPs up to 30 states, at γ = 0.9. Both draw the same reward samples (same seed), so
+   their 95% CI half-widths are equal: equal accuracy. Each side is timed on a fresh MDP (no
+   cached visit distributions), alternately (the first side alternating too), best of ``--repeats``.
 
 Run: ``.venv/bin/python benchmarks/bench_power.py`` (add ``--quick`` for fewer samples).
 """
@@ -32,6 +38,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from workbench import EnumerationTooLarge, ResourceTooLarge  # noqa: E402
 from workbench.power import (  # noqa: E402
     MDP,
     Average,
@@ -39,8 +46,14 @@ from workbench.power import (  # noqa: E402
     load_mdp,
     options,
     orbit_vote,
+    Auto,
+    BatchedValueIteration,
+    ExactVisits,
+    gridworld,
+    power,
     power_by_value_iteration,
     power_vectors,
+    random_deterministic,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,10 +114,77 @@ def bench_power(samples: int):
     return t_vi / t_mm, t_vi / (t_mm + t_setup)
 
 
+def random_stochastic(n: int, seed: int) -> MDP:
+    """``n`` states, two actions each; an action moves to one of two random states with
+    probability 1/2 each."""
+    rng = np.random.default_rng(seed)
+    states = [f"s{i}" for i in range(n)]
+    trans = {}
+    for s in states:
+        acts = {}
+        for a in ("a", "b"):
+            x, y = (states[int(i)] for i in rng.choice(n, size=2, replace=False))
+            acts[a] = {x: Fraction(1, 2), y: Fraction(1, 2)}
+        trans[s] = acts
+    return MDP(states, trans, name=f"stochastic{n}_{seed}", start="s0")
+
+
+def fair_set():
+    """(label, MDP, state): gridworlds 3x3 to 6x6 (a central cell) and random MDPs to 30 states."""
+    out = []
+    for w, h in [(3, 3), (4, 3), (4, 4), (5, 4), (5, 5), (6, 6)]:
+        out.append((f"gridworld {w}x{h}", gridworld(w, h), f"r{h // 2}c{w // 2}"))
+    for n, k, seed in [(10, 3, 0), (20, 3, 1), (30, 3, 1), (30, 3, 2), (30, 4, 0), (30, 5, 0)]:
+        out.append((f"random {n}, out-degree <= {k}, seed {seed}", random_deterministic(n, seed=seed, max_out=k), "s0"))
+    for n, seed in [(6, 0), (12, 0)]:
+        out.append((f"random stochastic {n}, seed {seed}", random_stochastic(n, seed), "s0"))
+    return out
+
+
+def bench_fair(samples: int, repeats: int, gamma=Fraction(9, 10), tol: float = 1e-8):
+    fresh = lambda m: MDP(m.states, m.transitions, m.name, m.description, m.start, m.source)  # noqa: E731
+    print(f"  gamma {gamma}, {samples} iid uniform reward samples (seed 0) per estimate, tol {tol:g}; best of {repeats}")
+    print("| MDP | states | Auto ran | Auto s | batched VI s | VI / Auto | ExactVisits s (once) | 95% half-width (both) | abs. difference |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    ratios = []
+    for label, m, state in fair_set():
+        t_auto, t_vi = [], []
+        for i in range(repeats):  # alternate which side goes first
+            for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+                if side == 0:
+                    a, t = timed(power, fresh(m), state, gamma, Auto(samples=samples, seed=0, tol=tol))
+                    t_auto.append(t)
+                else:
+                    v, t = timed(power, fresh(m), state, gamma, BatchedValueIteration(samples=samples, seed=0, tol=tol))
+                    t_vi.append(t)
+        try:  # the other choice, once: was Auto's choice the faster one?
+            _, t_exact = timed(power, fresh(m), state, gamma, ExactVisits(samples=samples, seed=0))
+            exact_time = f"{t_exact:.3f}"
+        except (EnumerationTooLarge, ResourceTooLarge) as exc:
+            exact_time = "refused: " + ("over max_visits" if isinstance(exc, EnumerationTooLarge) else "over a work bound")
+        ran = type(a.method).__name__
+        if a.n_options is not None:
+            ran += f" ({a.n_options} options)" if a.exact is None else " (closed form)"
+        half_a, half_v = a.error, v.error - tol
+        ratio = min(t_vi) / min(t_auto)
+        ratios.append(ratio)
+        print(f"| {label} | {m.n_states} | {ran} | {min(t_auto):.3f} | {min(t_vi):.3f} | {ratio:.2f} | {exact_time} | "
+              f"{half_a:.2e} / {half_v:.2e} | {abs(a.power - v.power):.1e} |")
+    print(f"  VI / Auto: min {min(ratios):.2f}, median {float(np.median(ratios)):.2f}, max {max(ratios):.2f}"
+          f"  (target: >= 1 on every MDP, within timing noise where Auto runs the same value iteration)")
+    return ratios
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer POWER samples")
+    ap.add_argument("--only-fair", action="store_true", help="run section 3 only")
+    ap.add_argument("--repeats", type=int, default=5, help="timings per side in section 3 (best is kept)")
     args = ap.parse_args()
+    if args.only_fair:
+        print("3. POWER: Auto vs value iteration batched over reward samples (the fair peer), equal accuracy")
+        bench_fair(5_000 if args.quick else 20_000, args.repeats)
+        return
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
           f"BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}")
     print("1. orbit vote vs itertools.permutations (9-state MDPs, 9 distinct reward values)")
@@ -116,6 +196,8 @@ def main():
     bench_orbit("(b) 2 vs 4 terminals, s: A = a vs B = b, average", nine, "s", ["a"], ["b"], list(range(1, 10)), Average())
     print("2. POWER: batched matmul vs value iteration per reward sample")
     bench_power(500 if args.quick else 2000)
+    print("3. POWER: Auto vs value iteration batched over reward samples (the fair peer), equal accuracy")
+    bench_fair(5_000 if args.quick else 20_000, args.repeats)
 
 
 if __name__ == "__main__":

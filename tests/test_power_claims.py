@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from workbench.claims._registry import CheckContext, all_claims, run_claim
 from workbench.cli._main import main
 from workbench.power import (
+    ExactVisits,
     MDP,
     Average,
     Blackwell,
@@ -172,8 +173,8 @@ def test_property_adding_options_never_lowers_power(seed, extra, gamma):
     R = np.random.default_rng(seed).uniform(size=(200, 6))
     best = [(R @ np.array(power_vectors(x, "s0", gamma, prune=False), dtype=float).T).max(axis=1) for x in (m, bigger)]
     assert np.all(best[1] >= best[0] - 1e-12)
-    old = power(m, "s0", gamma, samples=3_000, seed=7)
-    new = power(bigger, "s0", gamma, samples=3_000, seed=7)
+    old = power(m, "s0", gamma, ExactVisits(samples=3_000, seed=7))
+    new = power(bigger, "s0", gamma, ExactVisits(samples=3_000, seed=7))
     if old.exact is not None and new.exact is not None:
         assert new.exact >= old.exact
     elif old.exact is None and new.exact is None:  # the same samples: the inequality holds sample by sample

@@ -213,10 +213,14 @@ def test_complete_digraph_is_refused_at_once(tmp_path, capsys):
     e = exc.value
     assert (e.limit, e.parameter) == (_visits.MAX_VISITS, "max_visits") and e.estimate > e.limit
     assert "more than 20,000 lassos" in str(e) and "`max_visits`" in str(e)
-    for argv in (["mdp", "show", f], ["power", f, "--gamma", "1/2"], ["copies", f, "--a", "a1", "--b", "a2"],
+    for argv in (["mdp", "show", f], ["power", f, "--gamma", "1/2", "--method", "exact"], ["copies", f, "--a", "a1", "--b", "a2"],
                  ["orbit", f, "--a", "a1", "--b", "a2", "--reward", ",".join("0" * 11 + "1")]):
         err = one_line_error(capsys, *argv)
         assert "raise --max-visits" in err and "20,000" in err
+        assert ("--method sampled" in err) == (argv[0] == "power")  # the method that enumerates nothing
+    # POWER's default method sees the enumeration is too large before starting it, and samples instead
+    code, out, _ = run(capsys, "power", f, "--gamma", "1/2", "--samples", "1000", "--json")
+    assert code == 0 and '"BatchedValueIteration"' in out
 
 
 def test_max_visits_is_a_parameter_and_a_flag(capsys):

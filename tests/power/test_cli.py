@@ -74,6 +74,16 @@ def test_power_json(capsys):
     assert d["exact"] is None and d["ci"][0] <= d["power"] <= d["ci"][1]
 
 
+def test_power_methods_agree_on_the_same_samples(capsys):
+    out = {}
+    for method in ("exact", "sampled", "auto"):
+        code, text, _ = run(capsys, "power", WAIT, "--gamma", "1/2", "--samples", "5000", "--method", method, "--json")
+        out[method] = json.loads(text)
+    assert out["exact"]["method"] == out["auto"]["method"] == "ExactVisits"
+    assert out["sampled"]["method"] == "BatchedValueIteration" and out["auto"]["how"].startswith("auto: exact")
+    assert abs(out["exact"]["power"] - out["sampled"]["power"]) < 1e-7
+
+
 def test_copies_json(capsys):
     code, out, _ = run(capsys, "copies", WAIT, "--state", "start", "--a", "candy", "--b", "wait", "--json")
     d = json.loads(out)
@@ -104,6 +114,10 @@ def test_mdp_show_and_plot(capsys, tmp_path):
     ["power", WAIT, "--gamma", "1.5"],
     ["power", WAIT, "--gamma", "-1/2"],
     ["power", WAIT, "--gamma", "abc"],
+    ["power", WAIT, "--gamma", "1", "--method", "sampled"],
+    ["power", WAIT, "--gamma", "1/2", "--method", "sampled", "--tol", "0"],
+    ["power", WAIT, "--gamma", "1/2", "--method", "guess"],
+    ["power", WAIT, "--gamma", "1/2", "--method", "exact", "--max-visits", "1"],
     ["copies", WAIT, "--a", "", "--b", "wait"],
     ["orbit", WAIT, "--a", "candy", "--b", "wait", "--reward", "1,2,3,4,5", "--limit", "1", "--criterion", "blackwell"],
 ])

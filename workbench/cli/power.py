@@ -18,7 +18,7 @@ __all__ = ["add_commands"]
 
 # library parameter (as `name` in messages) -> the flag that sets it
 _FLAGS = {"max_visits": "--max-visits", "max_vectors": "--max-vectors", "limit": "--limit", "samples": "--samples K",
-          "max_samples": "--samples"}
+          "max_samples": "--samples", "BatchedValueIteration": "--method sampled", "ExactVisits": "--method exact"}
 _MAX_LIMIT = 10**9  # --limit: arrangements enumerated exactly
 _MAX_VISITS_FLAG = 10**7
 _MAX_VECTORS_FLAG = 10**5
@@ -284,21 +284,39 @@ def _print_orbit(mdp, state, a, b, vote, seed) -> None:
 
 # --- power -----------------------------------------------------------------------------------
 
+def _power_method(args, gamma):
+    """``--method`` (a name on the command line) as the library's method object."""
+    from workbench._numbers import parse_number
+    from workbench.power._orbits.power import MAX_SAMPLES
+    from workbench.power._orbits.power_methods import Auto, BatchedValueIteration, ExactVisits
+
+    samples = parse_int(args.samples, name="--samples", minimum=2, maximum=MAX_SAMPLES)
+    seed = parse_int(args.seed, name="--seed", minimum=0)
+    tol = parse_number(args.tol, name="--tol", minimum=1e-15, maximum=0.5)
+    if args.method == "sampled" and gamma == 1:
+        raise InvalidInput("--method sampled (value iteration) needs --gamma < 1; use --method exact or auto")
+    if args.method == "exact":
+        return ExactVisits(samples=samples, seed=seed)
+    if args.method == "sampled":
+        return BatchedValueIteration(samples=samples, seed=seed, tol=tol)
+    return Auto(samples=samples, seed=seed, tol=tol)
+
+
 @_flags_for_limits
 def run_power(args) -> int:
     from workbench.cli._main import print_json
     from workbench.power._mdp.mdp import load_mdp
-    from workbench.power._orbits.power import MAX_SAMPLES, power
+    from workbench.power._orbits.power import power
 
     gamma = parse_fraction(args.gamma, name="--gamma")
     if not 0 <= gamma <= 1:
         raise InvalidInput(f"--gamma must be in [0, 1], got {args.gamma}")
-    samples = parse_int(args.samples, name="--samples", minimum=2, maximum=MAX_SAMPLES)
-    seed = parse_int(args.seed, name="--seed", minimum=0)
+    method = _power_method(args, gamma)
+    seed = method.seed
     max_visits = _max_visits(args)
     mdp = load_mdp(args.file)
     state = _state(mdp, args.state)
-    est = power(mdp, state, gamma, samples=samples, seed=seed, max_visits=max_visits)
+    est = power(mdp, state, gamma, method, max_visits=max_visits)
     with _long_ints():
         if args.json:
             print_json(est.to_json())
@@ -312,8 +330,9 @@ def _print_power(mdp, state, gamma, est, seed) -> None:
     if est.exact is not None:
         print(f"  exact: {_fmt(est.exact)}")
     else:
-        print(f"  estimate: {est.power:.6g}, 95% CI [{est.ci[0]:.6g}, {est.ci[1]:.6g}] ({est.samples} samples, seed {seed})")
-    print(f"  method: {est.method}; {est.n_options} options (after the exact dominance filter)")
+        print(f"  estimate: {est.power:.6g}, 95% CI [{est.ci[0]:.6g}, {est.ci[1]:.6g}] ({est.samples} samples, seed {seed}; "
+              f"error <= {est.error:.2g})")
+    print(f"  method: {est.how}")
 
 
 # --- copies ----------------------------------------------------------------------------------
@@ -391,8 +410,13 @@ def add_commands(subparsers) -> None:
     p.add_argument("file")
     p.add_argument("--state")
     p.add_argument("--gamma", required=True)
-    p.add_argument("--samples", default="100000", help="Monte Carlo samples when no closed form applies (2 to 10,000,000)")
+    p.add_argument("--method", choices=("auto", "exact", "sampled"), default="auto",
+                   help="exact: enumerate the visit distributions (closed form or one product per batch of samples); "
+                        "sampled: value iteration batched over reward samples (no enumeration; gamma < 1); "
+                        "auto (default): the cheaper, estimated before enumerating")
+    p.add_argument("--samples", default="100000", help="reward samples when no closed form applies (2 to 10,000,000)")
     p.add_argument("--seed", default="0")
+    p.add_argument("--tol", default="1e-8", help="--method sampled/auto: per-sample error of value iteration (default 1e-8)")
     p.add_argument("--json", action="store_true")
     _limit_flags(p, vectors=False)
     p.set_defaults(func=run_power)

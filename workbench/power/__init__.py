@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from workbench.power._lab.search import SearchOutcome, SearchResult, run_search
     from workbench.power._lab.shrinking import is_counterexample, shrink
     from workbench.power._orbits.methods import Exact, Sampled, VoteMethod
+    from workbench.power._orbits.power_methods import Auto, BatchedValueIteration, ExactVisits
     from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
     from workbench.power._orbits.votes import orbit_vote, orbit_vote_sets
     from workbench.power._orbits.power import (
@@ -77,6 +78,7 @@ _EXPORTS = {
     **dict.fromkeys(('SearchOutcome', 'SearchResult', 'run_search'), 'workbench.power._lab.search'),
     **dict.fromkeys(('is_counterexample', 'shrink'), 'workbench.power._lab.shrinking'),
     **dict.fromkeys(('Exact', 'Sampled', 'VoteMethod'), 'workbench.power._orbits.methods'),
+    **dict.fromkeys(('Auto', 'BatchedValueIteration', 'ExactVisits'), 'workbench.power._orbits.power_methods'),
     **dict.fromkeys(('OrbitVote', 'orbit_size', 'wilson_interval'), 'workbench.power._orbits.result'),
     **dict.fromkeys(('orbit_vote', 'orbit_vote_sets'), 'workbench.power._orbits.votes'),
     **dict.fromkeys(('IIDDistribution', 'IIDUniform', 'PerStateDistribution', 'PowerEstimate', 'optimality_probability', 'power', 'power_by_value_iteration', 'power_of_actions', 'power_vectors'), 'workbench.power._orbits.power'),
@@ -100,6 +102,7 @@ __all__ = [
     "OrbitVote", "orbit_vote", "orbit_vote_sets", "orbit_size", "wilson_interval", "Exact", "Sampled", "VoteMethod",
     "Involution", "CopiesCertificate", "find_copies", "certify_copies", "copies_at", "check_most",
     "IIDUniform", "IIDDistribution", "PerStateDistribution", "PowerEstimate", "power", "power_vectors",
+    "ExactVisits", "BatchedValueIteration", "Auto",
     "optimality_probability", "power_by_value_iteration", "power_of_actions",
     "DecisionRule", "IsOptimal", "FracOptimal", "AntiOpt", "Boltzmann", "BestOfK", "Satisfice", "UniformQuantiliser", "rule_from_spec",
     "state_action_mdp", "featurized_orbit_vote",

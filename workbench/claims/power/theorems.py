@@ -37,6 +37,7 @@ from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
 from workbench.power._plotting.figures import plot_involutions, plot_orbit_bars, plot_power_vs_gamma
 from workbench.power._orbits.votes import orbit_vote
 from workbench.power._orbits.power import power
+from workbench.power._orbits.power_methods import ExactVisits
 
 CODE = "workbench/claims/power/theorems.py"
 
@@ -390,7 +391,7 @@ def check_ps13(context: CheckContext) -> Evidence:
     samples = 20_000
     cp = copies_at(m, "start", ["left"], ["right"])
     states = ["shutdown", "left", "right", "start"]
-    data = {s: [power(m, s, g, samples=samples) for g in gammas] for s in states}
+    data = {s: [power(m, s, g, ExactVisits(samples=samples)) for g in gammas] for s in states}
     figs = context.figure("ps13_power_vs_gamma.png", lambda: plot_power_vs_gamma(m, states, gammas=gammas, samples=samples,
                                                                                 estimates=data))
     rows, ok = [], True

@@ -22,6 +22,7 @@ import numpy as np
 
 from workbench._errors import EnumerationTooLarge, ResourceTooLarge, WorkbenchError
 from workbench._numbers import format_fraction, parse_fraction
+from workbench.power._orbits.power_methods import Auto, BatchedValueIteration, ExactVisits
 
 __all__ = [
     "IIDUniform",
@@ -40,6 +41,10 @@ _Z95 = 1.959963984540054
 MAX_SAMPLES = 10_000_000
 #: Most Monte Carlo work: samples x states x (1 + options).
 MAX_SAMPLE_WORK = 5 * 10**9
+#: Products (sample, option) computed per block before taking row maxima (16 MB of floats).
+_PRODUCT_BLOCK = 1 << 21
+#: Most value-iteration work: samples x states x action slots x iterations (x states if stochastic).
+MAX_ITERATION_WORK = 2 * 10**10
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,11 @@ class PerStateDistribution:
 class PowerEstimate:
     """POWER(s, γ): ``power`` (float), ``exact`` (Fraction or None), a 95% ``ci`` when sampled.
 
+    ``method`` is the method that ran (:class:`ExactVisits` or :class:`BatchedValueIteration`,
+    also when :class:`Auto` chose it), ``how`` one line on what it did (and why, under
+    ``Auto``), ``error`` a bound on ``|power - POWER|`` at 95% confidence: 0 for a closed form,
+    the CI half-width for sampled estimates, plus ``tol`` for value iteration (its bias).
+
     Examples
     --------
     >>> from workbench.power import star
@@ -112,9 +122,11 @@ class PowerEstimate:
     ci: tuple | None
     gamma: Fraction
     samples: int | None
-    method: str
-    n_options: int
+    method: object
+    n_options: int | None
     distribution: str
+    how: str = ""
+    error: float = 0.0
 
     def __repr__(self) -> str:
         if self.exact is not None:
@@ -122,8 +134,8 @@ class PowerEstimate:
         else:
             value = f"{self.power:.6g}" + (f", 95% CI [{self.ci[0]:.6g}, {self.ci[1]:.6g}]" if self.ci else "")
         how = "exact" if self.exact is not None else f"{self.samples} samples"
-        return (f"PowerEstimate(POWER = {value} at gamma {format_fraction(self.gamma)}, {how}; {self.n_options} options; "
-                f"{self.distribution})")
+        options = f"{self.n_options} options" if self.n_options is not None else "value iteration"
+        return f"PowerEstimate(POWER = {value} at gamma {format_fraction(self.gamma)}, {how}; {options}; {self.distribution})"
 
     def _repr_html_(self) -> str:
         from workbench.power._orbits.result import _html_table
@@ -131,13 +143,15 @@ class PowerEstimate:
         rows = [("POWER", format_fraction(self.exact, decimal=True) if self.exact is not None else f"{self.power:.6g}")]
         if self.ci:
             rows.append(("95% CI", f"[{self.ci[0]:.6g}, {self.ci[1]:.6g}]"))
-        rows += [("gamma", format_fraction(self.gamma)), ("samples", self.samples), ("method", self.method),
-                 ("options", self.n_options), ("reward distribution", self.distribution)]
+        rows += [("error (95%)", f"{self.error:.3g}"), ("gamma", format_fraction(self.gamma)), ("samples", self.samples),
+                 ("method", repr(self.method)), ("how", self.how), ("options", self.n_options),
+                 ("reward distribution", self.distribution)]
         return _html_table("POWER", rows)
 
     def to_json(self):
         return {"power": self.power, "exact": self.exact, "ci": list(self.ci) if self.ci else None,
-                "gamma": self.gamma, "samples": self.samples, "method": self.method,
+                "error": self.error, "gamma": self.gamma, "samples": self.samples,
+                "method": type(self.method).__name__, "how": self.how,
                 "options": self.n_options, "distribution": self.distribution}
 
 
@@ -189,12 +203,254 @@ def _exact_power(G, dist) -> Fraction | None:
     return None
 
 
-def power(mdp, state, gamma, *, distribution=None, samples: int = 100_000, seed: int = 0,
-          batch: int = 200_000, max_visits: int | None = None, max_samples: int = MAX_SAMPLES) -> PowerEstimate:
+def _lasso_integrands(mdp, s: int, g: Fraction, max_visits: int) -> list[tuple]:
+    """The distinct ``g_f(γ)`` of a deterministic MDP, 0 < γ < 1, straight from the lassos (exact).
+
+    A lasso with prefix ``x_0..x_{k-1}`` and cycle ``c_0..c_{L-1}`` has
+    ``f(γ) = sum_t γ^t e_{x_t} + γ^k / (1 - γ^L) sum_j γ^j e_{c_j}``; the same vectors, in the
+    same order, as :func:`power_vectors` with ``prune=False``, without building the rational
+    functions of γ.
+    """
+    from workbench.power._visits.visits import _too_many, _walk_lassos
+
+    states = mdp.states
+    n = len(states)
+    idx = {x: i for i, x in enumerate(states)}
+    succ = {x: tuple(dict.fromkeys(t for d in mdp.transitions[x].values() for t in d)) for x in states}
+    count = [0]
+
+    def tally(path, j):
+        count[0] += 1
+        if count[0] > max_visits:
+            raise _too_many("lassos (visit distributions)", count[0], max_visits, states[s], mdp, "max_visits")
+
+    _walk_lassos(succ, states[s], tally)  # bound the work before building anything
+    # every coordinate of every lasso's g_f is one of these values; each distinct value gets a
+    # small integer id, so that vectors are compared and hashed as tuples of ints (exactly)
+    k = (1 - g) / g
+    pw = [Fraction(1)]
+    for _ in range(n):
+        pw.append(pw[-1] * g)
+    ids: dict = {Fraction(0): 0}
+    value_id = lambda x: ids.setdefault(x, len(ids))  # noqa: E731
+    prefix = [value_id(k * p) for p in pw]  # x_t, 1 <= t < j: k γ^t
+    cycles = {}  # (j, L) -> ids of k γ^(j+i) / (1 - γ^L), i < L; at the start state minus k when j = 0
+
+    def cycle(j, L):
+        c = cycles.get((j, L))
+        if c is None:
+            scale = k / (1 - pw[L])
+            c = cycles[(j, L)] = [value_id(scale * pw[j + i] - (k if j == 0 and i == 0 else 0)) for i in range(L)]
+        return c
+
+    found = {}
+
+    def build(path, j):
+        v = [0] * n
+        for t in range(1, j):
+            v[idx[path[t]]] = prefix[t]
+        for i, c in enumerate(cycle(j, len(path) - j)):
+            v[idx[path[j + i]]] = c
+        found.setdefault(tuple(v), None)
+
+    _walk_lassos(succ, states[s], build)
+    values = [None] * len(ids)
+    for x, i in ids.items():
+        values[i] = x
+    # the exact simplex-interior filter (every g_f is non-negative and sums to 1): a vector whose
+    # support is covered by unit vectors present is their convex combination, hence dominated
+    units = {next(i for i, x in enumerate(v) if x) for v in found if sum(1 for x in v if x) == 1}
+    return [tuple(values[x] for x in v) for v in found
+            if sum(1 for x in v if x) == 1 or not all(i in units for i, x in enumerate(v) if x)]
+
+
+def _exact_vectors(mdp, s: int, g: Fraction, max_visits: int) -> list[tuple]:
+    if g == 0:  # g_f(0) is the next-state distribution of f's first action
+        rows = [tuple(d.get(t, Fraction(0)) for t in mdp.states) for d in mdp.transitions[mdp.states[s]].values()]
+        vecs = list(dict.fromkeys(rows))
+        from workbench.power._visits.visits import _drop_simplex_interior
+
+        return _drop_simplex_interior(vecs, list(range(len(vecs))))[0]
+    if mdp.is_deterministic and g < 1:
+        return _lasso_integrands(mdp, s, g, max_visits)
+    return power_vectors(mdp, mdp.states[s], g, prune=False, max_visits=max_visits)
+
+
+def _draws(dist, rng, samples: int, n: int, batch: int):
+    """Reward samples in batches of ``batch`` rows: the same draws for every method and seed."""
+    done = 0
+    while done < samples:
+        k = min(batch, samples - done)
+        yield dist.sample(rng, k, n)
+        done += k
+
+
+def _summary(total: float, total2: float, samples: int) -> tuple:
+    mean = total / samples
+    var = max(0.0, (total2 - samples * mean * mean) / (samples - 1))
+    half = _Z95 * math.sqrt(var / samples)
+    return float(mean), half
+
+
+def _check_samples(samples: int, max_samples: int) -> None:
+    if samples > max_samples:
+        raise EnumerationTooLarge(f"{samples:,} Monte Carlo samples, above the limit {max_samples:,}; raise `max_samples`",
+                                  estimate=samples, limit=max_samples, parameter="max_samples")
+
+
+def _run_exact(mdp, s, g, method, dist, max_visits, max_samples, batch, how):
+    try:
+        G = _exact_vectors(mdp, s, g, max_visits)
+    except (EnumerationTooLarge, ResourceTooLarge) as exc:
+        if g == 1:
+            raise
+        # name the method that needs no enumeration
+        message = str(exc).replace(" (or ask about a smaller MDP or state)", "").replace(": ask about a smaller MDP or state", "")
+        message += "; or use `BatchedValueIteration`, which enumerates nothing"
+        if isinstance(exc, EnumerationTooLarge):
+            raise EnumerationTooLarge(message, estimate=exc.estimate, limit=exc.limit, parameter=exc.parameter) from None
+        raise ResourceTooLarge(message) from None
+    exact = _exact_power(G, dist)
+    opts = f"{len(G)} options after the exact dominance filter"
+    if exact is not None:
+        return PowerEstimate(float(exact), exact, None, g, None, method, len(G), dist.describe(),
+                             how + f"exact visit distributions, closed form ({opts})", 0.0)
+    samples = method.samples
+    _check_samples(samples, max_samples)
+    work = samples * mdp.n_states * (1 + len(G))
+    if work > MAX_SAMPLE_WORK:
+        raise ResourceTooLarge(
+            f"{samples:,} samples over {mdp.n_states} states and {len(G)} options need about {work:,} operations, "
+            f"more than {MAX_SAMPLE_WORK:,} (MAX_SAMPLE_WORK); use fewer samples or `BatchedValueIteration`")
+    rng = np.random.default_rng(method.seed)
+    Gm = np.array([[float(c) for c in v] for v in G])
+    total = total2 = 0.0
+    GmT = np.ascontiguousarray(Gm.T)
+    rows = max(1024, _PRODUCT_BLOCK // len(G))  # blocks of products of a few MB, not one huge array
+    for R in _draws(dist, rng, samples, mdp.n_states, batch):
+        best = np.empty(len(R))
+        for lo in range(0, len(R), rows):
+            np.max(R[lo:lo + rows] @ GmT, axis=1, out=best[lo:lo + rows])
+        total += best.sum()
+        total2 += (best * best).sum()
+    mean, half = _summary(total, total2, samples)
+    return PowerEstimate(mean, None, (mean - half, mean + half), g, samples, method, len(G), dist.describe(),
+                         how + f"exact visit distributions, {samples} reward samples against the {opts} "
+                               f"(one matrix product per batch)", half)
+
+
+def _reward_scale(dist) -> float:
+    if isinstance(dist, IIDUniform):
+        return float(max(abs(dist.low), abs(dist.high)))
+    return 1.0
+
+
+def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kernel=None):
+    from workbench.power._orbits.value_iteration import ValueIterationKernel, iterations_needed
+
+    if g == 1:
+        raise WorkbenchError("BatchedValueIteration needs gamma < 1 (POWER at gamma = 1 is the average-reward limit); "
+                             "use `ExactVisits`")
+    samples = method.samples
+    _check_samples(samples, max_samples)
+    kernel = kernel or ValueIterationKernel(mdp)
+    gf = float(g)
+    iterations = iterations_needed(gf, method.tol, _reward_scale(dist))
+    per = mdp.n_states * kernel.slots * (1 if kernel.deterministic else mdp.n_states)
+    work = samples * per * iterations
+    if work > MAX_ITERATION_WORK:
+        raise ResourceTooLarge(
+            f"value iteration over {samples:,} samples needs about {iterations:,} iterations over {mdp.n_states} states "
+            f"and {kernel.slots} actions ({work:,} operations), more than {MAX_ITERATION_WORK:,} (MAX_ITERATION_WORK); "
+            f"use fewer samples, a larger tol, or `ExactVisits`")
+    rng = np.random.default_rng(method.seed)
+    total = total2 = 0.0
+    most = 0
+    for R in _draws(dist, rng, samples, mdp.n_states, batch):
+        best, used = kernel.integrands(R, s, gf, method.tol)
+        most = max(most, used)
+        total += best.sum()
+        total2 += (best * best).sum()
+    mean, half = _summary(total, total2, samples)
+    steps = "the gamma -> 0 limit, one step" if g == 0 else f"at most {most} iterations"
+    return PowerEstimate(mean, None, (mean - half, mean + half), g, samples, method, None, dist.describe(),
+                         how + f"value iteration batched over {samples} reward samples ({steps}; each sample within "
+                               f"{method.tol:g})", half + method.tol)
+
+
+def _choose(mdp, s: int, g: Fraction, auto, dist, max_visits: int):
+    """The method :class:`Auto` runs, the value-iteration kernel if built, and why: costs estimated
+    before any enumeration."""
+    from workbench.power._orbits import power_methods as pm
+    from workbench.power._orbits.value_iteration import ValueIterationKernel, iterations_needed
+
+    if g == 1:
+        return auto.exact(), None, "auto: exact (value iteration needs gamma < 1); "
+    if g == 0:
+        return auto.exact(), None, "auto: exact (at gamma = 0 the integrands are the next-state distributions); "
+    n = mdp.n_states
+    kernel = ValueIterationKernel(mdp)
+    iterations = iterations_needed(float(g), auto.tol, _reward_scale(dist))
+    vi = pm.value_iteration_cost(n, kernel.slots, kernel.deterministic, auto.samples, iterations)
+    state = mdp.states[s]
+    if mdp.is_deterministic:
+        from workbench.power._visits.visits import _walk_lassos
+
+        cap = min(pm.lassos_affordable(n, auto.samples, vi), max_visits)
+        succ = {x: tuple(dict.fromkeys(t for d in mdp.transitions[x].values() for t in d)) for x in mdp.states}
+        count = [0]
+
+        class _Enough(Exception):
+            pass
+
+        def tally(path, j):
+            count[0] += 1
+            if count[0] > cap:
+                raise _Enough
+
+        try:
+            _walk_lassos(succ, state, tally)
+        except _Enough:
+            return auto.sampled(), kernel, f"auto: value iteration (more than {cap:,} lassos from {state!r}); "
+        ratio = vi / max(pm.exact_cost(n, count[0], auto.samples), 1e-12)
+        return auto.exact(), None, f"auto: exact ({count[0]:,} lassos; value iteration estimated {ratio:.3g}x costlier); "
+    reach = mdp.reachable(state)
+    policies = 1
+    for x in reach:
+        policies *= len(mdp.transitions[x])
+        if policies > max_visits:
+            return auto.sampled(), kernel, f"auto: value iteration (more than {max_visits:,} policies from {state!r}); "
+    from workbench.power._visits.visits import MAX_STOCHASTIC_WORK
+
+    units = policies * (len(reach) ** 3 + 10)
+    exact = pm.stochastic_exact_cost(units, policies, auto.samples, n)
+    if units <= MAX_STOCHASTIC_WORK and exact <= vi:
+        return auto.exact(), None, f"auto: exact ({policies:,} policies; value iteration estimated {vi / exact:.3g}x costlier); "
+    return auto.sampled(), kernel, f"auto: value iteration ({policies:,} policies over {len(reach)} states estimated costlier); "
+
+
+def power(mdp, state, gamma, method=None, *, distribution=None, max_visits: int | None = None,
+          max_samples: int = MAX_SAMPLES, batch: int = 200_000) -> PowerEstimate:
     """POWER of ``state`` at discount ``gamma`` in [0, 1].
 
-    Exact where a closed form applies, else ``samples`` Monte Carlo draws (at most
-    ``max_samples``); ``max_visits`` bounds the visit distributions enumerated.
+    ``POWER_D(s, γ) = (1-γ)/γ · E_{r~D}[ max_{f in F(s)} (f(γ) - e_s)^T r ]``, continuous at
+    γ = 0 and 1 (spec §1).
+
+    Parameters
+    ----------
+    mdp : MDP
+    state : str
+    gamma : Fraction, int or str
+        Discount in [0, 1] (exact).
+    method : ExactVisits, BatchedValueIteration or Auto, optional
+        How to compute it (default ``Auto()``: the cheaper of the two, estimated before any
+        enumeration). The result's ``method`` says which ran, ``error`` bounds the error.
+    distribution : optional
+        Reward distribution (default iid uniform on [0, 1]).
+    max_visits : int, optional
+        Most lassos or policies :class:`ExactVisits` enumerates (checked before building any).
+    max_samples : int
+        Most reward samples.
 
     Examples
     --------
@@ -203,41 +459,31 @@ def power(mdp, state, gamma, *, distribution=None, samples: int = 100_000, seed:
     >>> from workbench.power import star
     >>> power(star(3), "s", 1).exact
     Fraction(3, 4)
+    >>> est = power(star(3), "s", Fraction(1, 2), BatchedValueIteration(samples=20_000, seed=1))
+    >>> est.ci[0] < 0.75 < est.ci[1], type(est.method).__name__
+    (True, 'BatchedValueIteration')
+
+    References
+    ----------
+    Turner et al. 2021 (OPTTSP) §5; Harris 2022 (POWERplay) for value iteration per reward sample.
     """
+    from workbench.power._visits.visits import MAX_VISITS
+
+    method = Auto() if method is None else method
+    if not isinstance(method, (Auto, ExactVisits, BatchedValueIteration)):
+        raise WorkbenchError(f"power: method must be ExactVisits(...), BatchedValueIteration(...) or Auto(...), "
+                             f"got {method!r}")
     dist = distribution or IIDUniform()
     g = _gamma(gamma)
-    # the exact filter suffices: if a non-unit vector survives it, ND(G) is not all unit vectors
-    G = power_vectors(mdp, state, g, prune=False, max_visits=max_visits)
-    exact = _exact_power(G, dist)
-    if exact is not None:
-        return PowerEstimate(float(exact), exact, None, g, None, "exact", len(G), dist.describe())
-    if samples < 2:
-        raise WorkbenchError("power: `samples` must be at least 2")
-    if samples > max_samples:
-        raise EnumerationTooLarge(f"{samples:,} Monte Carlo samples, above the limit {max_samples:,}; raise `max_samples`",
-                                  estimate=samples, limit=max_samples, parameter="max_samples")
-    work = samples * mdp.n_states * (1 + len(G))
-    if work > MAX_SAMPLE_WORK:
-        raise ResourceTooLarge(
-            f"{samples:,} samples over {mdp.n_states} states and {len(G)} options need about {work:,} operations, "
-            f"more than {MAX_SAMPLE_WORK:,} (MAX_SAMPLE_WORK); use fewer samples")
+    s = mdp.index(state)
+    max_visits = MAX_VISITS if max_visits is None else max_visits
     batch = max(1, min(batch, 2 * 10**7 // mdp.n_states))  # a batch holds batch x states floats
-    rng = np.random.default_rng(seed)
-    Gm = np.array([[float(c) for c in v] for v in G])
-    total = total2 = 0.0
-    done = 0
-    while done < samples:
-        k = min(batch, samples - done)
-        R = dist.sample(rng, k, mdp.n_states)
-        best = (R @ Gm.T).max(axis=1)
-        total += best.sum()
-        total2 += (best * best).sum()
-        done += k
-    mean = total / samples
-    var = max(0.0, (total2 - samples * mean * mean) / (samples - 1))
-    half = _Z95 * math.sqrt(var / samples)
-    return PowerEstimate(mean, None, (mean - half, mean + half), g, samples,
-                         "monte carlo (one batched matmul per chunk against the stacked options)", len(G), dist.describe())
+    how, kernel = "", None
+    if isinstance(method, Auto):
+        method, kernel, how = _choose(mdp, s, g, method, dist, max_visits)
+    if isinstance(method, ExactVisits):
+        return _run_exact(mdp, s, g, method, dist, max_visits, max_samples, batch, how)
+    return _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kernel)
 
 
 def optimality_probability(mdp, state, actions, criterion=None, *, distribution=None, samples: int = 100_000,
@@ -303,10 +549,11 @@ def power_by_value_iteration(mdp, state, gamma: float, rewards: np.ndarray, *, t
     return out
 
 
-def power_of_actions(mdp, state, gamma, **kwargs) -> dict:
+def power_of_actions(mdp, state, gamma, method=None, **kwargs) -> dict:
     """POWER-seeking comparison of the actions at ``state`` (OPTTSP §6): for each action ``a``,
     ``E_{s' ~ T(state, a)} POWER(s', γ)``. Exact (a Fraction) when every successor's POWER has
-    a closed form, else a float with the successors' 95% half-widths added.
+    a closed form, else a float with the successors' errors (``PowerEstimate.error``) added.
+    ``method`` and the keywords go to :func:`power`.
 
     Examples
     --------
@@ -322,12 +569,12 @@ def power_of_actions(mdp, state, gamma, **kwargs) -> dict:
         exact, value, half = Fraction(0), 0.0, 0.0
         for t, p in dist.items():
             if t not in cache:
-                cache[t] = power(mdp, t, gamma, **kwargs)
+                cache[t] = power(mdp, t, gamma, method, **kwargs)
             est = cache[t]
             value += float(p) * est.power
             if est.exact is None:
                 exact = None
-                half += float(p) * (est.ci[1] - est.ci[0]) / 2
+                half += float(p) * est.error
             elif exact is not None:
                 exact += p * est.exact
         out[a] = (exact, 0.0) if exact is not None else (value, half)

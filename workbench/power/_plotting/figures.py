@@ -17,6 +17,7 @@ from workbench._axes import axes_or_new
 from workbench._numbers import format_fraction as _fs
 from workbench.power._orbits.copies import copies_at
 from workbench.power._orbits.power import power
+from workbench.power._orbits.power_methods import Auto
 from workbench.power._orbits.votes import orbit_vote
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
 from workbench.power._visits.visits import options
@@ -209,7 +210,7 @@ def plot_power_vs_gamma(mdp, states, *, gammas=None, samples=20_000, seed=0, est
         Monte Carlo draws per point and their seed (passed to :func:`power`).
     estimates : dict, optional
         ``{state: [PowerEstimate per gamma]}`` already computed with
-        ``power(mdp, state, g, samples=samples, seed=seed)``; drawn instead of recomputing.
+        ``power(mdp, state, g, Auto(samples=samples, seed=seed))``; drawn instead of recomputing.
     title : str, optional
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; by default a new 6.5 x 4.2 inch figure.
@@ -234,7 +235,7 @@ def plot_power_vs_gamma(mdp, states, *, gammas=None, samples=20_000, seed=0, est
     gammas = gammas if gammas is not None else [Fraction(k, 10) for k in range(11)]
     ax = axes_or_new(ax, (6.5, 4.2))
     for s in states:
-        ests = estimates[s] if estimates is not None else [power(mdp, s, g, samples=samples, seed=seed) for g in gammas]
+        ests = estimates[s] if estimates is not None else [power(mdp, s, g, Auto(samples=samples, seed=seed)) for g in gammas]
         y = np.array([e.power for e in ests])
         err = np.array([0.0 if e.ci is None else (e.ci[1] - e.ci[0]) / 2 for e in ests])
         xs = [float(g) for g in gammas]
