@@ -76,12 +76,17 @@ def _run_one(index: int) -> tuple[int, Evidence | None, float]:
     return index, evidence, result.seconds
 
 
+def start_order(claims: list[Claim]) -> list[int]:
+    """The indices of ``claims``, costliest first; equal hints keep the given order."""
+    return sorted(range(len(claims)), key=lambda i: -claims[i].cost_hint)
+
+
 def run_parallel(claims: list[Claim], context: CheckContext, progress: Callable[[ClaimResult], None] | None,
                  jobs: int) -> list[ClaimResult]:
     """:func:`run_claims` with ``jobs`` forked workers (see there)."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    order = sorted(range(len(claims)), key=lambda i: -claims[i].cost_hint)  # stable: ties keep the given order
+    order = start_order(claims)
     results: list[ClaimResult | None] = [None] * len(claims)
     with tempfile.TemporaryDirectory(prefix="workbench-shared-") as shared:
         _Worker.claims = claims
