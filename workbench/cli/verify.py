@@ -7,6 +7,10 @@ none, writes a report marked partial. Every claim entry records the run that pro
 which claims are fresh. Nothing is written until every claim has finished: figures and report
 files are staged in ``--out/.staging`` and moved into place at the end; an interrupted run
 leaves the previous report as it was.
+
+``--claims FILE`` (repeatable) adds a user's claims to this run only; ``--jobs N`` runs the
+claims in ``N`` forked worker processes (:func:`workbench.claims.run_claims`), with the same
+evidence as ``--jobs 1``.
 """
 
 from __future__ import annotations
