@@ -5,6 +5,7 @@ import pytest
 
 from workbench.claims import CheckContext, Claim, Evidence, Status, Step, all_claims
 from workbench.claims._registry import _REGISTRY, run_claim
+import workbench.claims._parallel as parallel_module
 import workbench.cli.verify as verify_module
 from workbench.cli._main import main
 
@@ -108,9 +109,14 @@ def _figure_claim(cid, names, calls=None):
 
 @pytest.fixture
 def fake_registry(monkeypatch):
-    """Two quick claims stand in for the registry, so a 'full' run takes milliseconds."""
+    """Two quick claims stand in for the registry, so a 'full' run takes milliseconds.
+
+    Their checks count their calls in this process, so these runs are serial (``--jobs 1`` is
+    the default here); the parallel runs have their own tests.
+    """
     claims = [_figure_claim("F1", ["f1_old.png", "f1_new.png"]), _figure_claim("F2", ["f2.png"])]
     monkeypatch.setattr(verify_module, "all_claims", lambda: list(claims))
+    monkeypatch.setattr(parallel_module, "default_jobs", lambda: 1)
     return claims
 
 

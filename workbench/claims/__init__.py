@@ -14,6 +14,7 @@ every registered claim and writes the report. Register your own with :func:`clai
 """
 
 from workbench.claims._registry import (
+    PLUGIN_GROUP,
     PROOF_KINDS,
     Step,
     StepKind,
@@ -25,10 +26,13 @@ from workbench.claims._registry import (
     Status,
     all_claims,
     claim,
+    load_claims_file,
+    load_claims_files,
     register,
     run_claim,
     run_claims,
 )
 
-__all__ = ["PROOF_KINDS", "CheckContext", "Claim", "ClaimResult", "Evidence", "Status", "Step", "StepKind", "all_claims", "claim",
-           "register", "run_claim", "run_claims", "status_from_steps"]
+__all__ = ["PLUGIN_GROUP", "PROOF_KINDS", "CheckContext", "Claim", "ClaimResult", "Evidence", "Status", "Step", "StepKind",
+           "all_claims", "claim", "load_claims_file", "load_claims_files", "register", "run_claim", "run_claims",
+           "status_from_steps"]

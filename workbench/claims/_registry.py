@@ -21,10 +21,11 @@ seed), the source it comes from, a statement, and a check. The check returns an
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,10 @@ class Claim:
     expected_to_hold : bool
         ``False`` for conjectures and for statements that should be refuted; a negative
         result then gives ``refuted`` or ``open`` rather than ``failed``.
+    cost : float or None
+        A static hint of the check's running time (roughly seconds on an idle 2-core machine).
+        A parallel ``workbench verify`` starts the costliest claims first; the hint never
+        changes evidence. ``None``: the built-in table's value, else 1.
     """
 
     id: str
@@ -265,18 +270,32 @@ class Claim:
     check: Callable[["CheckContext"], Evidence]
     code: str
     expected_to_hold: bool = True
+    cost: float | None = None
 
     def __post_init__(self):
         if not self.id or not self.statement:
             raise WorkbenchError("a claim needs an id and a statement")
+        if self.cost is not None and not (isinstance(self.cost, (int, float)) and self.cost >= 0):
+            raise WorkbenchError(f"claim {self.id}: cost must be a number >= 0 (about seconds), got {self.cost!r}")
+
+    @property
+    def cost_hint(self) -> float:
+        """``cost``, else the built-in claim's entry in the table of hints, else 1."""
+        return float(self.cost) if self.cost is not None else _COST_HINTS.get(self.id, 1.0)
 
 
 @dataclass
 class CheckContext:
-    """What checks share: where figures go and a cache for expensive shared results."""
+    """What checks share: where figures go and a cache for expensive shared results.
+
+    ``shared_dir``, when set, is a directory through which :meth:`cached` shares results
+    between processes (a parallel ``workbench verify``): the first process to need a key
+    computes it under a file lock, the others wait for it and read it, so nothing runs twice.
+    """
 
     out_dir: Path | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    shared_dir: Path | None = None
 
     def figure_path(self, name: str) -> Path | None:
         """Where :meth:`figure` writes ``name`` (None when there is no output directory)."""
@@ -353,9 +372,36 @@ class CheckContext:
         return (f"certificates/{name}.json",)
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per run for ``key`` (once across processes with ``shared_dir``)."""
         if key not in self.cache:
-            self.cache[key] = compute()
+            self.cache[key] = compute() if self.shared_dir is None else _shared_compute(Path(self.shared_dir), key, compute)
         return self.cache[key]
+
+
+def _shared_compute(directory: Path, key: str, compute: Callable[[], Any]) -> Any:
+    """The value of ``key`` stored in ``directory``, computed and stored under a lock if absent.
+
+    A value that cannot be pickled is not stored: each process then computes its own.
+    """
+    import fcntl
+    import hashlib
+    import pickle
+
+    stem = directory / hashlib.sha256(key.encode()).hexdigest()[:32]
+    with open(stem.with_suffix(".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
+        stored = stem.with_suffix(".pickle")
+        if stored.exists():
+            return pickle.loads(stored.read_bytes())
+        value = compute()
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - not shareable: the other processes compute it themselves
+            return value
+        partial = stem.with_suffix(".partial")
+        partial.write_bytes(data)
+        partial.replace(stored)
+        return value
 
 
 @dataclass(frozen=True)
@@ -390,29 +436,44 @@ class ClaimResult:
 
 
 _REGISTRY: dict[str, Claim] = {}
+_COLLECTING: list[dict[str, Claim]] = []  # while a claims file runs: where its claims go instead
 
 
 def register(claim: Claim) -> Claim:
-    """Add ``claim`` to the registry (ids must be unique)."""
+    """Add ``claim`` to the registry (ids must be unique).
+
+    While :func:`load_claims_file` runs a user's file, its claims go to that file's collection
+    instead, so a user's file never stays registered in the process.
+    """
     if claim.id in _REGISTRY and _REGISTRY[claim.id] is not claim:
+        raise WorkbenchError(f"claim id {claim.id!r} is registered twice"
+                             + ("; a built-in or plugin claim has it, choose another id" if _COLLECTING else ""))
+    target = _COLLECTING[-1] if _COLLECTING else _REGISTRY
+    if claim.id in target and target[claim.id] is not claim:
         raise WorkbenchError(f"claim id {claim.id!r} is registered twice")
-    _REGISTRY[claim.id] = claim
+    target[claim.id] = claim
     return claim
 
 
-def claim(id: str, *, source: str, statement: str, code: str, expected_to_hold: bool = True):
-    """Decorator form of :func:`register` for a check function."""
+def claim(id: str, *, source: str, statement: str, code: str, expected_to_hold: bool = True,
+          cost: float | None = None):
+    """Decorator form of :func:`register` for a check function (the parameters are :class:`Claim`'s)."""
 
     def wrap(check):
         register(Claim(id=id, source=source, statement=statement, check=check, code=code,
-                       expected_to_hold=expected_to_hold))
+                       expected_to_hold=expected_to_hold, cost=cost))
         return check
 
     return wrap
 
 
+#: Entry-point group of installed claim plugins: each entry names a module whose import
+#: registers claims with :func:`claim` (``[project.entry-points."workbench.claims"]``).
+PLUGIN_GROUP = "workbench.claims"
+
+
 def all_claims() -> list[Claim]:
-    """Every registered claim, loading the modules that register them."""
+    """Every registered claim, loading the built-in modules and the installed plugins that register them."""
     from importlib import import_module
 
     for module in _CLAIM_MODULES:
@@ -421,7 +482,120 @@ def all_claims() -> list[Claim]:
         except ModuleNotFoundError as exc:  # a subsystem not built yet
             if exc.name != module:
                 raise
+    _load_plugins()
     return sorted(_REGISTRY.values(), key=_claim_sort_key)
+
+
+def _load_plugins() -> None:
+    """Import every module of the :data:`PLUGIN_GROUP` entry points (their claims register as they load)."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=PLUGIN_GROUP):
+        where = f"claims plugin {ep.name!r} ({PLUGIN_GROUP} entry point {ep.value!r})"
+        try:
+            ep.load()
+        except WorkbenchError as exc:
+            raise WorkbenchError(f"{where}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - third-party code failing is one line, whatever it raised
+            raise WorkbenchError(f"{where} failed to load: {type(exc).__name__}: {exc}") from None
+
+
+@contextlib.contextmanager
+def _collecting() -> Iterator[dict[str, Claim]]:
+    found: dict[str, Claim] = {}
+    _COLLECTING.append(found)
+    try:
+        yield found
+    finally:
+        _COLLECTING.pop()
+
+
+def load_claims_file(path: str | Path) -> list[Claim]:
+    """The claims a user's Python file registers with :func:`claim`, without registering them.
+
+    The file runs as a fresh module each time; its claims are returned (sorted by id) and do
+    not stay in the registry, so a later :func:`all_claims` in the same process does not see
+    them. An id that a built-in or plugin claim already has is an error, so load those first
+    (:func:`all_claims`).
+
+    Raises
+    ------
+    WorkbenchError
+        One line naming the file: it is missing, does not parse, raises while it runs,
+        registers no claim, or registers an id twice or one a registered claim has.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = "\\n".join([
+    ...     "from workbench.claims import Evidence, Step, StepKind, claim",
+    ...     "@claim('MY1', source='a note', statement='1 + 1 = 2', code='my_claims.py')",
+    ...     "def check(context):",
+    ...     "    step = Step('integer sum', StepKind.EXACT, 'one sum', 1 + 1 == 2, complete=True)",
+    ...     "    return Evidence('1 + 1 = 2', [step])"])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp, "my_claims.py")
+    ...     _ = path.write_text(source)
+    ...     [c.id for c in load_claims_file(path)]
+    ['MY1']
+    >>> "MY1" in {c.id for c in all_claims()}
+    False
+    """
+    import importlib.util
+    import sys
+    import uuid
+
+    path = Path(path)
+    where = f"--claims {path}"
+    if not path.is_file():
+        raise WorkbenchError(f"{where}: {'not a regular file' if path.exists() else 'no such file'}; "
+                             "give a Python file that registers claims with @claim")
+    try:
+        code = compile(path.read_bytes(), str(path), "exec")
+    except SyntaxError as exc:
+        raise WorkbenchError(f"{where}: syntax error at line {exc.lineno}: {exc.msg}") from None
+    except (OSError, ValueError) as exc:
+        raise WorkbenchError(f"{where}: cannot be read as Python source ({exc})") from None
+    name = f"_workbench_user_claims_{uuid.uuid4().hex}"  # fresh each time: no stale module is reused
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path))
+    sys.modules[name] = module  # dataclasses and pickle look the module up while it runs
+    try:
+        with _collecting() as found:
+            exec(code, module.__dict__)
+    except KeyboardInterrupt:
+        raise
+    except WorkbenchError as exc:
+        raise WorkbenchError(f"{where}: {exc}") from None
+    except BaseException as exc:  # noqa: BLE001 - a user's file that fails is one line, whatever it raised
+        line = _last_line_in(exc, str(path))
+        raise WorkbenchError(f"{where}: running it raised {type(exc).__name__}"
+                             f"{f' at line {line}' if line else ''}: {exc}") from None
+    finally:
+        sys.modules.pop(name, None)
+    if not found:
+        raise WorkbenchError(f"{where} registers no claims; decorate a check with @claim(...) from workbench.claims")
+    return sorted(found.values(), key=_claim_sort_key)
+
+
+def _last_line_in(exc: BaseException, filename: str) -> int | None:
+    """The last line of ``filename`` in the traceback of ``exc`` (None if it is not there)."""
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == filename:
+            line = lineno
+    return line
+
+
+def load_claims_files(paths: Iterable[str | Path]) -> list[Claim]:
+    """The claims of several files (:func:`load_claims_file`), sorted by id; an id in two files is an error."""
+    claims: dict[str, tuple[Claim, Path]] = {}
+    for path in paths:
+        for c in load_claims_file(path):
+            if c.id in claims:
+                raise WorkbenchError(f"--claims {path}: claim id {c.id!r} is also registered by {claims[c.id][1]}; "
+                                     "choose another id")
+            claims[c.id] = (c, Path(path))
+    return sorted((c for c, _ in claims.values()), key=_claim_sort_key)
 
 
 _CLAIM_MODULES = ("workbench.claims.rs.homogeneous", "workbench.claims.rs.analysis", "workbench.claims.rs.seed_checks",
@@ -457,7 +631,32 @@ def run_claim(claim: Claim, context: CheckContext) -> ClaimResult:
     return ClaimResult(claim, evidence, time.perf_counter() - start)
 
 
-def run_claims(claims: Iterable[Claim], context: CheckContext, progress: Callable[[ClaimResult], None] | None = None) -> list[ClaimResult]:
+def run_claims(claims: Iterable[Claim], context: CheckContext, progress: Callable[[ClaimResult], None] | None = None,
+               jobs: int = 1) -> list[ClaimResult]:
+    """Run ``claims``; the results come back in the order given.
+
+    Parameters
+    ----------
+    claims : iterable of Claim
+    context : CheckContext
+        Where figures and certificates go, and the cache the checks share.
+    progress : callable, optional
+        Called with each result as it finishes (in finishing order).
+    jobs : int
+        Worker processes. ``1`` runs the checks one after another in this process. More runs
+        them side by side in forked processes, costliest first (:attr:`Claim.cost_hint`), with
+        :meth:`CheckContext.cached` shared through a lock-protected directory, so a result
+        several checks need (a proof subprocess, say) is computed once. The evidence is the
+        serial run's; only the timings differ. Where processes cannot fork, the run is serial.
+    """
+    claims = list(claims)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise WorkbenchError(f"jobs must be a positive integer, got {jobs!r}")
+    if jobs > 1 and len(claims) > 1:
+        from workbench.claims._parallel import can_fork, run_parallel
+
+        if can_fork():
+            return run_parallel(claims, context, progress, min(jobs, len(claims)))
     results = []
     for c in claims:
         r = run_claim(c, context)
@@ -465,3 +664,12 @@ def run_claims(claims: Iterable[Claim], context: CheckContext, progress: Callabl
         if progress is not None:
             progress(r)
     return results
+
+
+#: Static running-time hints of the built-in claims (seconds of a serial run on a loaded 2-core
+#: machine, rounded); a parallel run starts the costliest first. They never change evidence.
+_COST_HINTS: dict[str, float] = {
+    "PS2": 3, "PS4": 4, "PS5": 4, "PS9": 5, "PS14": 12, "PS15": 2, "PS16": 2, "RS3": 7, "RS4": 2, "RS5": 2,
+    "RS5a": 11, "RS6": 9, "RS6a": 53, "RS7": 23, "RS8": 15, "RS8a": 9, "RS8b": 2, "RS9": 7, "RS10": 25, "RS11": 5,
+    "RS12": 3, "RS13": 10, "RS14": 6,
+}

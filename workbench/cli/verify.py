@@ -7,6 +7,10 @@ none, writes a report marked partial. Every claim entry records the run that pro
 which claims are fresh. Nothing is written until every claim has finished: figures and report
 files are staged in ``--out/.staging`` and moved into place at the end; an interrupted run
 leaves the previous report as it was.
+
+``--claims FILE`` (repeatable) adds a user's claims to this run only; ``--jobs N`` runs the
+claims in ``N`` forked worker processes (:func:`workbench.claims.run_claims`), with the same
+evidence as ``--jobs 1``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from workbench.claims._registry import CheckContext, ClaimResult, Status, all_claims, claim_id_sort_key, run_claims
+from workbench.claims._registry import (CheckContext, ClaimResult, Status, all_claims, claim_id_sort_key, load_claims_files,
+                                        run_claims)
 from workbench._errors import InvalidInput, OutputNotWritable
 from workbench._io import atomic_write_json, atomic_write_text, check_writable
 
@@ -384,6 +389,8 @@ def _runs(entries: list[dict]) -> list[dict]:
 
 def _command(args, ids: list[str] | None) -> str:
     words = ["workbench", "verify", "--out", str(args.out)]
+    for path in args.claims or ():
+        words += ["--claims", str(path)]
     if ids is not None:
         words += ["--only", ",".join(ids)]
     if args.json:
@@ -395,7 +402,10 @@ def run_verify(args) -> int:
     from workbench.cli._main import print_json
 
     out_dir = Path(args.out)
+    jobs = _jobs(args.jobs)
     claims = all_claims()
+    if args.claims:  # a user's files: their claims join this run only, never the registry
+        claims = sorted(claims + load_claims_files(args.claims), key=lambda c: claim_id_sort_key(c.id))
     registered = [c.id for c in claims]
     ids = None if args.only is None else parse_only(args.only, registered)
     if ids is not None:
@@ -415,7 +425,7 @@ def run_verify(args) -> int:
 
     try:
         (staging / "figures").mkdir(parents=True)
-        results = run_claims(claims, CheckContext(out_dir=staging), progress)
+        results = run_claims(claims, CheckContext(out_dir=staging), progress, jobs=jobs)
         run = {"generated": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                "command": _command(args, ids), "versions": _versions()}
         entries = {e["id"]: e for e in (previous or [])} if ids is not None else {}
@@ -498,9 +508,30 @@ def _commit(out_dir: Path, staging: Path, *, old: list[dict], new: list[dict]) -
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _jobs(text: str | None) -> int:
+    """``--jobs``: a positive integer; absent, the CPUs available (at most 8)."""
+    from workbench.claims._parallel import MAX_DEFAULT_JOBS, default_jobs
+
+    if text is None:
+        return default_jobs()
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise InvalidInput(f"--jobs must be a positive integer (1 runs the claims one after another), got {text!r}; "
+                           f"the default is the number of CPUs, at most {MAX_DEFAULT_JOBS}")
+    return jobs
+
+
 def add_commands(subparsers) -> None:
     p = subparsers.add_parser("verify", help="run every claim of both seeds and write the report")
     p.add_argument("--out", default="report", metavar="DIR", help="report directory (default ./report)")
     p.add_argument("--only", metavar="IDS", help="comma-separated claim ids to run (default: all)")
+    p.add_argument("--claims", metavar="FILE", action="append",
+                   help="a Python file of your own claims (registered with @claim from workbench.claims) to run "
+                        "beside the built-in ones; repeat for several files")
+    p.add_argument("--jobs", metavar="N", help="worker processes (default: the number of CPUs, at most 8; "
+                                                "1 runs the claims one after another in this process)")
     p.add_argument("--json", action="store_true", help="print the report JSON instead of the table")
     p.set_defaults(func=run_verify)
