@@ -149,6 +149,7 @@ def run_frontier_command(args) -> int:
     out = check_writable(args.out, name="--out", directory=True, create=True) if args.out is not None else None
     res = run_frontier(k, criteria=criteria, generic=generic, seed=seed, structured=not args.no_gadgets)
     if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "frontier.csv", res.csv_text())
         atomic_write_json(out / "frontier.json", res.to_json())
         atomic_write_text(out / "frontier.txt", res.table() + "\n")
