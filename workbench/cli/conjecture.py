@@ -2,7 +2,7 @@
 
     workbench conjecture fractional|strict|NAME [--max-states K] [--max-cases N] [--seed S] [--json]
                          [--hypothesis-examples N] [--phases P,...] [--out DIR]
-    workbench conjecture census ... | workbench conjecture check FILE ...   (``workbench.cli.conjecture_census``)
+    workbench conjecture census ... | check FILE ... | frontier ...   (``workbench.cli.conjecture_census``)
 
 The search is bounded by counts, never by the clock: the same arguments give the same result
 (apart from the reported seconds) on any machine.

@@ -3,11 +3,17 @@
     workbench conjecture census --max-states K [--out DIR] [--criteria C,...] [--generic G] [--seed S]
                                 [--overlap] [--workers N] [--scheduler local|tcp://HOST:PORT] [--json]
     workbench conjecture check FILE [--max-states K] [--max-cases N] [--seed S] [--criteria C,...] [--json]
+    workbench conjecture frontier [--max-states K] [--criteria C,...] [--generic G] [--seed S] [--no-gadgets]
+                                  [--out DIR] [--json]
 
 census JSON: ``{"classes": {"1": int, ...}, "splits", "row_count", "votes", "coverage", "summary":
 {law: {criterion: {status: count}}}, ...}``; with ``--out DIR`` the rows go to ``DIR/census.csv``
 and ``DIR/census.json`` and finished classes to ``DIR/census_progress.jsonl`` (a re-run with the
 same settings skips them).
+
+frontier JSON: ``{"conditions": [...], "criteria", "coverage", "cases", "rows": [{condition: bool, ...,
+"criterion", "theorem", "status", "cases", "largest_bound", "states", "counterexample": null | {...}}]}``;
+``--out DIR`` writes ``frontier.csv``, ``frontier.json`` and ``frontier.txt``.
 
 check JSON: ``{"cases_checked": int, "coverage": str, "counterexample": null | {"toml": str,
 "command": str, ...}}``. A file that fails to import or defines no ``holds`` is one line, exit 2.
@@ -23,7 +29,7 @@ from workbench._numbers import parse_int
 
 __all__ = ["add_subcommands", "SUBCOMMANDS"]
 
-SUBCOMMANDS = ("census", "check")
+SUBCOMMANDS = ("census", "check", "frontier")
 
 
 def _criteria(text: str):
@@ -129,6 +135,42 @@ def run_check_command(args) -> int:
     return 0
 
 
+def run_frontier_command(args) -> int:
+    from workbench._io import atomic_write_json, atomic_write_text, check_writable
+    from workbench.cli._main import print_json
+    from workbench.power._census.frontier import run_frontier
+
+    k = parse_int(args.max_states, name="--max-states", minimum=1)
+    if k > 4:
+        raise WorkbenchError(f"--max-states must be at most 4 for the frontier, got {k}")
+    generic = parse_int(args.generic, name="--generic", minimum=0)
+    seed = parse_int(args.seed, name="--seed", minimum=0)
+    criteria = _criteria(args.criteria)
+    out = check_writable(args.out, name="--out", directory=True, create=True) if args.out is not None else None
+    res = run_frontier(k, criteria=criteria, generic=generic, seed=seed, structured=not args.no_gadgets)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "frontier.csv", res.csv_text())
+        atomic_write_json(out / "frontier.json", res.to_json())
+        atomic_write_text(out / "frontier.txt", res.table() + "\n")
+    if args.json:
+        print_json(res.to_json())
+        return 0
+    bad = sum(r["status"] == "counterexample" for r in res.rows)
+    print(f"frontier of the fractional law n/(n+m), 1..{k} states")
+    print(f"  coverage: {res.coverage()}")
+    print(f"  cases (split x criterion): {res.cases}, skipped (more than the option cap): {res.skipped}, exact orbit "
+          f"votes: {res.votes}, over the exact limit: {res.over_limit}")
+    print(f"  combinations met: {len(res.rows)}, of which with a counterexample: {bad} (+ condition holds, . it does not; "
+          f"counterexamples re-checked by brute force)")
+    for line in res.table().splitlines():
+        print(f"  {line}")
+    if out is not None:
+        for name in ("frontier.csv", "frontier.json", "frontier.txt"):
+            print(f"  wrote {out / name}")
+    return 0
+
+
 def add_subcommands(conjecture_parser) -> None:
     """Give the ``conjecture NAME`` parser the ``census`` and ``check`` sub-commands.
 
@@ -145,8 +187,9 @@ def add_subcommands(conjecture_parser) -> None:
         "has a counterexample, or does not apply."))
     census.add_argument("--max-states", required=True, metavar="K", help="largest MDP size (1..5; 4 takes minutes)")
     census.add_argument("--out", metavar="DIR", help="write census.csv, census.json, census_summary.json; resumable")
-    census.add_argument("--criteria", default="average", metavar="C,...",
-                        help="average, blackwell, discounted:GAMMA (comma-separated; default average)")
+    census.add_argument("--criteria", default="average,blackwell,discounted:1/2", metavar="C,...",
+                        help="average, blackwell, discounted:GAMMA (comma-separated; default average,blackwell,"
+                             "discounted:1/2)")
     census.add_argument("--generic", default="3", metavar="G", help="generic rational reward vectors per class (default 3)")
     census.add_argument("--seed", default="0", metavar="S", help="seed of the generic rewards (default 0)")
     census.add_argument("--overlap", action="store_true", help="also split the root's actions into overlapping pairs")
@@ -170,7 +213,23 @@ def add_subcommands(conjecture_parser) -> None:
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=run_check_command)
 
-    routes = {"census": census, "check": check}
+    frontier = ArgumentParser(prog=f"{prog} frontier", description=(
+        "Map which structural conditions the fractional law n/(n+m) needs: for every split of every rooted "
+        "deterministic MDP up to K states (and the hub gadgets), every way of choosing m A-things and n B-things, "
+        "record the conditions (cover, equal shapes, certified B copies, swaps on A / on B / across, disjoint "
+        "supports) and, per combination and criterion, whether the law held or the first counterexample."))
+    frontier.add_argument("--max-states", default="3", metavar="K", help="census family on 1..K states (1..4; default 3)")
+    frontier.add_argument("--criteria", default="average,blackwell,discounted:1/2,discounted:9/10", metavar="C,...",
+                          help="average, blackwell, discounted:GAMMA (default average,blackwell,discounted:1/2,"
+                               "discounted:9/10)")
+    frontier.add_argument("--generic", default="2", metavar="G", help="generic rational reward vectors per case (default 2)")
+    frontier.add_argument("--seed", default="0", metavar="S", help="seed of the generic rewards (default 0)")
+    frontier.add_argument("--no-gadgets", action="store_true", help="leave out the hub gadgets (8 and 9 states)")
+    frontier.add_argument("--out", metavar="DIR", help="write frontier.csv, frontier.json, frontier.txt")
+    frontier.add_argument("--json", action="store_true")
+    frontier.set_defaults(func=run_frontier_command)
+
+    routes = {"census": census, "check": check, "frontier": frontier}
     base = type(conjecture_parser)
 
     class _Routed(base):

@@ -64,9 +64,9 @@ import numpy as np
 
 from workbench._errors import EnumerationTooLarge, WorkbenchError
 from workbench.power._census.enumeration import MAX_CENSUS_STATES, MDPClass, rooted_mdp_classes
-from workbench.power._visits.criteria import Average
+from workbench.power._visits.criteria import Average, Blackwell, Discounted
 
-__all__ = ["LAWS", "STATUSES", "CensusResult", "run_census", "census_class", "order_type_rewards", "generic_rewards",
+__all__ = ["DEFAULT_CENSUS_CRITERIA", "LAWS", "STATUSES", "CensusResult", "run_census", "census_class", "order_type_rewards", "generic_rewards",
            "root_splits", "CSV_COLUMNS"]
 
 LAWS = ("n/(n+1)", "most", "strict", "strict-disjoint", "fractional", "fractional-overlap")
@@ -74,6 +74,8 @@ STATUSES = ("holds", "counterexample", "hypothesis not met")
 CSV_COLUMNS = ("class", "n_states", "mdp", "a", "b", "overlap", "law", "criterion", "status", "hypotheses", "bound",
                "rewards_checked", "worst_fraction", "counterexample_reward", "counterexample_vote")
 _GENERIC_ONLY = ("strict", "strict-disjoint")
+#: The three criteria of the engine; the discount is the exact rational 1/2.
+DEFAULT_CENSUS_CRITERIA = (Average(), Blackwell(), Discounted(Fraction(1, 2)))
 
 
 def _fs(x) -> str:
@@ -268,7 +270,7 @@ def _settings_key(max_states, criteria, generic, seed, overlap) -> dict:
     return {"criteria": [_crit_name(c) for c in criteria], "generic": generic, "seed": seed, "overlap": overlap}
 
 
-def run_census(max_states: int, *, criteria=(Average(),), generic: int = 3, seed: int = 0, overlap: bool = False,
+def run_census(max_states: int, *, criteria=DEFAULT_CENSUS_CRITERIA, generic: int = 3, seed: int = 0, overlap: bool = False,
                out=None, executor=None, progress=None) -> CensusResult:
     """Run the census on 1..``max_states`` states (see the module docstring).
 
@@ -277,6 +279,7 @@ def run_census(max_states: int, *, criteria=(Average(),), generic: int = 3, seed
     max_states : int
         1 to :data:`MAX_CENSUS_STATES`.
     criteria : sequence of Average / Blackwell / Discounted
+        Default :data:`DEFAULT_CENSUS_CRITERIA`: average, Blackwell and discounted with γ = 1/2.
     generic : int
         Generic rational reward vectors per class (from ``seed``).
     overlap : bool
@@ -294,8 +297,8 @@ def run_census(max_states: int, *, criteria=(Average(),), generic: int = 3, seed
     Examples
     --------
     >>> res = run_census(2)
-    >>> res.classes, res.summary["n/(n+1)"]["average"]
-    ({'1': 1, '2': 6}, {'holds': 3, 'counterexample': 0, 'hypothesis not met': 3})
+    >>> res.classes, res.summary["n/(n+1)"]["average"], sorted(res.summary["n/(n+1)"])
+    ({'1': 1, '2': 6}, {'holds': 3, 'counterexample': 0, 'hypothesis not met': 3}, ['average', 'blackwell', 'discounted:1/2'])
     """
     from workbench._io import atomic_write_json, atomic_write_text
 
