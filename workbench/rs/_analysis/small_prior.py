@@ -240,14 +240,28 @@ def _continue_blowup(ls: LimitSystem, state, rho: float, alpha_y: float, eps: fl
 
 
 def critical_limit_prior(ls: LimitSystem, la0: float, lb0: float, rho: float, alpha_y: float,
-                         eps: float | None = None, rel_tol: float = 1e-9, *, p_cutoff: float = P_CUTOFF) -> float | None:
+                         eps: float | None = None, rel_tol: float = 1e-9, *, p_cutoff: float = P_CUTOFF,
+                         guess: float | None = None) -> float | None:
     r"""Critical :math:`P_0^*` of the limit system by bisection on :math:`\ln P_0` (see ``_limit_outcome``).
 
     ``p_cutoff``: where the blow-up of P is cut off and the saturation criterion read
     (default :data:`P_CUTOFF` = 1e8; ``inf`` for the limit; ignored for ``eps=None``, where a
     blow-up is reward-seeking whatever the cut-off). :math:`P_0^*` depends on it like
     :math:`1/\ln` ``p_cutoff``; :func:`small_prior_limit` gives the limit and the rate.
+    ``guess``: a nearby threshold (another cut-off's); the bisection starts from
+    ``guess * (1 +- 1e-2)`` when the outcomes at both ends confirm that bracket (14 fewer halvings).
     """
+    if guess:
+        lo, hi = math.log(guess) - 1e-2, math.log(guess) + 1e-2
+        if (_limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING
+                and _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) != Outcome.REWARD_SEEKING):
+            while hi - lo > rel_tol:
+                mid = 0.5 * (lo + hi)
+                if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
+                    hi = mid
+                else:
+                    lo = mid
+            return math.exp(0.5 * (lo + hi))
     lo, hi = math.log(1e-8), math.log(1e4)
     if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) != Outcome.REWARD_SEEKING:
         return None
@@ -472,8 +486,8 @@ def small_prior_limit(config: HomogeneousConfig | None = None, *, eps: float = 1
     rho = (cx * ax) / (cz * az)
     la0, lb0 = config.x0 + config.kappa * config.y0, config.y0
 
-    def prefactor(pc):
-        P0 = critical_limit_prior(ls, la0, lb0, rho, ay, eps, p_cutoff=pc)
+    def prefactor(pc, guess=None):
+        P0 = critical_limit_prior(ls, la0, lb0, rho, ay, eps, p_cutoff=pc, guess=guess)
         if not P0:
             raise WorkbenchError(f"the limit system has no switch in P0 at p_cutoff = {pc:g}")
         return P0 / (cz * az)
@@ -484,7 +498,7 @@ def small_prior_limit(config: HomogeneousConfig | None = None, *, eps: float = 1
         ladder = tuple(float(c) for c in ladder)
         if len(ladder) < 3:
             raise WorkbenchError("each ladder of cut-offs needs at least 3 values for a quadratic fit")
-        vals = [prefactor(c) for c in ladder]
+        vals = [prefactor(c, guess=L * cz * az) for c in ladder]  # every threshold is within 1e-3 of the limit's
         x = 1.0 / np.log(ladder)
         D, C, L_fit = np.polyfit(x, vals, 2)
         fits.append({"cutoffs": list(ladder), "prefactors": vals, "limit": float(L_fit), "rate": float(-C), "curvature": float(D)})
