@@ -251,29 +251,25 @@ def critical_limit_prior(ls: LimitSystem, la0: float, lb0: float, rho: float, al
     ``guess``: a nearby threshold (another cut-off's); the bisection starts from
     ``guess * (1 +- 1e-2)`` when the outcomes at both ends confirm that bracket (14 fewer halvings).
     """
+    def rewarded(log_p0):
+        return _limit_outcome(ls, math.exp(log_p0), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING
+
+    def bisect(lo, hi):
+        while hi - lo > rel_tol:
+            mid = 0.5 * (lo + hi)
+            lo, hi = (lo, mid) if rewarded(mid) else (mid, hi)
+        return math.exp(0.5 * (lo + hi))
+
     if guess:
         lo, hi = math.log(guess) - 1e-2, math.log(guess) + 1e-2
-        if (_limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING
-                and _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) != Outcome.REWARD_SEEKING):
-            while hi - lo > rel_tol:
-                mid = 0.5 * (lo + hi)
-                if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
-                    hi = mid
-                else:
-                    lo = mid
-            return math.exp(0.5 * (lo + hi))
+        if rewarded(hi) and not rewarded(lo):
+            return bisect(lo, hi)
     lo, hi = math.log(1e-8), math.log(1e4)
-    if _limit_outcome(ls, math.exp(hi), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) != Outcome.REWARD_SEEKING:
+    if not rewarded(hi):
         return None
-    if _limit_outcome(ls, math.exp(lo), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
+    if rewarded(lo):
         return 0.0
-    while hi - lo > rel_tol:
-        mid = 0.5 * (lo + hi)
-        if _limit_outcome(ls, math.exp(mid), la0, lb0, rho, alpha_y, eps, p_cutoff=p_cutoff) == Outcome.REWARD_SEEKING:
-            hi = mid
-        else:
-            lo = mid
-    return math.exp(0.5 * (lo + hi))
+    return bisect(lo, hi)
 
 
 def replicator_log_rate(config: HomogeneousConfig) -> dict:
