@@ -270,6 +270,14 @@ def _settings_key(max_states, criteria, generic, seed, overlap) -> dict:
     return {"criteria": [_crit_name(c) for c in criteria], "generic": generic, "seed": seed, "overlap": overlap}
 
 
+def check_census_size(max_states, generic) -> None:
+    """The bounds every census-family run shares (census, frontier)."""
+    if int(max_states) != max_states or not 1 <= max_states <= MAX_CENSUS_STATES:
+        raise WorkbenchError(f"max_states must be between 1 and {MAX_CENSUS_STATES}, got {max_states}")
+    if generic < 0:
+        raise WorkbenchError(f"generic must be at least 0, got {generic}")
+
+
 def run_census(max_states: int, *, criteria=DEFAULT_CENSUS_CRITERIA, generic: int = 3, seed: int = 0, overlap: bool = False,
                out=None, executor=None, progress=None) -> CensusResult:
     """Run the census on 1..``max_states`` states (see the module docstring).
@@ -302,10 +310,7 @@ def run_census(max_states: int, *, criteria=DEFAULT_CENSUS_CRITERIA, generic: in
     """
     from workbench._io import atomic_write_json, atomic_write_text
 
-    if int(max_states) != max_states or not 1 <= max_states <= MAX_CENSUS_STATES:
-        raise WorkbenchError(f"max_states must be between 1 and {MAX_CENSUS_STATES}, got {max_states}")
-    if generic < 0:
-        raise WorkbenchError(f"generic must be at least 0, got {generic}")
+    check_census_size(max_states, generic)
     criteria = tuple(criteria)
     t0 = time.perf_counter()
     settings = _settings_key(max_states, criteria, generic, seed, overlap)

@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from workbench._errors import EnumerationTooLarge, WorkbenchError
-from workbench.power._census.census import _crit_name, _fs, generic_rewards, order_type_rewards, root_splits
+from workbench.power._census.census import _crit_name, _fs, check_census_size, generic_rewards, order_type_rewards, root_splits
 from workbench.power._census.enumeration import MAX_CENSUS_STATES, rooted_mdp_classes
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
 
@@ -308,10 +308,7 @@ def run_frontier(max_states: int = 3, *, criteria=DEFAULT_FRONTIER_CRITERIA, gen
     from workbench.power._lab.registry import VOTE_METHOD
     from workbench.power._orbits.votes import orbit_vote
 
-    if int(max_states) != max_states or not 1 <= max_states <= MAX_CENSUS_STATES:
-        raise WorkbenchError(f"max_states must be between 1 and {MAX_CENSUS_STATES}, got {max_states}")
-    if generic < 0:
-        raise WorkbenchError(f"generic must be at least 0, got {generic}")
+    check_census_size(max_states, generic)
     criteria = tuple(criteria)
     t0 = time.perf_counter()
     res = FrontierResult(max_states, criteria, generic, seed, structured)
