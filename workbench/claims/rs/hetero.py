@@ -32,6 +32,17 @@ RS7_SPEC = SweepSpec(geometries=("gaussian4d", "longtail4d", "gaussian100d"), pr
                      seeds=(0, 1, 2), n_max=512, config=HeteroConfig())
 
 
+#: The sweep behind RS7a: local-skill length scale near 0 (l_y = 0.05, N cbar_y < 1e-3 here), 3 seeds,
+#: priors where N* stays below ~300 so that the check takes seconds.
+RS7A_SPEC = SweepSpec(geometries=("gaussian4d", "longtail4d", "gaussian100d"), priors=(0.02, 0.01),
+                      seeds=(0, 1, 2), n_max=1024, rel_tol=0.05, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05)))
+
+
+def rs7a_sweep():
+    executor = ProcessExecutor(2) if (os.cpu_count() or 1) >= 2 else SerialExecutor()
+    return run_sweep(RS7A_SPEC, executor=executor, reference=False)
+
+
 def _overlap(a, b) -> bool:
     return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
 

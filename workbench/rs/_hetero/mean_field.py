@@ -155,3 +155,30 @@ def two_cluster_environments(config: HeteroConfig, nodes: int, separation: float
     z0 = math.log(p0) - math.log1p(-p0)
     initial = np.repeat(np.array([z0, config.x0, config.y0])[:, None], n, axis=1)
     return Environments(points, alpha, initial)
+
+
+def collapse_measure(rows) -> dict:
+    r"""How well :math:`N^* p_0` collapses: per geometry, the spread (in decades) over priors of the
+    seed median of :math:`\log_{10}(N^* p_0)`, against the range of :math:`\log_{10} p_0`.
+
+    ``rows``: dicts with ``geometry``, ``p0`` and ``n_star`` (None = censored; skipped).
+    ``collapse = 1 - spread / range``: 1 when :math:`N^* p_0` does not depend on :math:`p_0`
+    (slope -1), 0 when :math:`N^*` does not depend on it.
+
+    >>> collapse_measure([{"geometry": "g", "p0": 0.1, "n_star": 10}, {"geometry": "g", "p0": 0.01, "n_star": 100}])["worst"]
+    1.0
+    """
+    out = {}
+    for g in dict.fromkeys(r["geometry"] for r in rows):
+        by_p = {}
+        for r in rows:
+            if r["geometry"] == g and r["n_star"] is not None:
+                by_p.setdefault(r["p0"], []).append(math.log10(r["n_star"] * r["p0"]))
+        if len(by_p) < 2:
+            continue
+        med = {p: float(np.median(v)) for p, v in by_p.items()}
+        span = math.log10(max(med) / min(med))
+        spread = max(med.values()) - min(med.values())
+        out[g] = {"median_log10_lambda": {repr(p): v for p, v in sorted(med.items())}, "spread_decades": spread,
+                  "prior_range_decades": span, "collapse": 1.0 - spread / span}
+    return {"per_geometry": out, "worst": min((v["collapse"] for v in out.values()), default=None)}
