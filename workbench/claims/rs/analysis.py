@@ -328,7 +328,7 @@ def check_rs6c(context: CheckContext) -> Evidence:
        code="workbench/rs/_hetero/mean_field.py; workbench/rs/_analysis/derivations/hetero_mean_field.py; proofs/hetero_mean_field.py",
        expected_to_hold=True)
 def check_rs7a(context: CheckContext) -> Evidence:
-    from workbench.claims.rs.hetero import RS7A_SPEC, rs7a_sweep
+    from workbench.claims.rs.hetero import RS7_SPEC as RS7A_SPEC, rs7_sweep
     from workbench.rs._hetero.geometry import geometry_by_name, mean_couplings
     from workbench.rs._hetero.kernels import gaussian_kernel_dense
     from workbench.rs._hetero.mean_field import (collapse_measure, mean_field_lambda_star, predict_lambda_star,
@@ -351,7 +351,7 @@ def check_rs7a(context: CheckContext) -> Evidence:
         two.append({"c_between": c, "lambda_star": got, "exact": exact, "rel_error": abs(got / exact - 1.0)})
     two_ok = all(t["rel_error"] < 2e-3 for t in two)
     # measured N* p0 against the mean-field prediction on the same seeds' points
-    sweep = context.cached("rs7a_hetero_sweep", rs7a_sweep)
+    sweep = context.cached("rs7_hetero_sweep", rs7_sweep)
     rows = sweep.summary["results"]
     comp, pred_med = [], {}
     for g in RS7A_SPEC.geometries:
