@@ -152,7 +152,7 @@ def check_rs7(context: CheckContext) -> Evidence:
         f"stay reward-seeking at 2 N* (p0 = {top}). Mean per-seed slope of log N* vs log p0 ({100 * spec.level:.0f}% t-interval "
         f"over seeds): {slope_txt}. Seed-paired differences: {pair_txt}. Negative controls ({len(CONTROLS)} x "
         f"{len(spec.geometries)} geometries, N = {list(CONTROL_SIZES)}, p0 = {CONTROL_PRIOR}): "
-        f"{sum(c['never_reward_seeking'] and c['mean_p_non_increasing'] for c in controls)}/{len(controls)} never "
+        f"{sum(c['never_reward_seeking'] and c['mean_p_no_rise'] for c in controls)}/{len(controls)} never "
         "reward-seeking with mean p(T_sat) at N = 512 no higher than at N = 1. The spec calibration (target 0.1) down to p0 = 3e-4 is "
         "benchmarks/bench_rs7_strong.py."
     )
