@@ -356,7 +356,7 @@ def check_rs7a(context: CheckContext) -> Evidence:
     comp, pred_med = [], {}
     for g in RS7A_SPEC.geometries:
         geo = geometry_by_name(g)
-        preds = [predict_lambda_star(cfg, geo, s, nodes=128, p0=min(RS7A_SPEC.priors)).lambda_star for s in RS7A_SPEC.seeds]
+        preds = [predict_lambda_star(cfg, geo, s, nodes=128, p0=min(RS7A_SPEC.priors), rel_tol=0.1).lambda_star for s in RS7A_SPEC.seeds]
         measured = [r["n_star"] * r["p0"] for r in rows if r["geometry"] == g and r["n_star"] is not None
                     and r["p0"] == min(RS7A_SPEC.priors)]
         pm, mm = float(np.median(preds)), float(np.median(measured)) if measured else None

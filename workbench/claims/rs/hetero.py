@@ -17,8 +17,10 @@ N cbar_y << 1. The check runs a sweep sized for seconds (:data:`RS7_SPEC`):
 * negative controls, where reward-seeking must not rise with N: no skill gap with both skills
   transferring alike, and the reward-seeking skill transferring worse than the local skill.
 
-The large version (spec calibration target 0.1, priors 1e-2 .. 3e-4, N up to 8192, 10 seeds) is
-``benchmarks/bench_rs7_strong.py``; its output is documented in ``docs/heterogeneous.md``.
+The search uses a coarse grid (growth 4, bisection to 25%, N <= 512) so that both RS7 and RS7a
+(which reuses this sweep through the check context's cache) take seconds. The large version
+(spec calibration target 0.1, priors 1e-2 .. 3e-4, N up to 8192, 10 seeds) is defined as
+:data:`RS7_STRONG_SPEC` for a later benchmark; it is not run here.
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ from workbench.rs._sweep.sweep import run_sweep
 
 GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
 #: The fast sweep behind RS7 and RS7a (shared): l_y = 0.05, calibration target 0.5, 10 seeds.
-RS7_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3), seeds=tuple(range(10)), n_max=1024,
-                     rel_tol=0.1, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05), target_coupling=0.5))
-#: The large version (``benchmarks/bench_rs7_strong.py``): the spec's calibration, priors down to 3e-4.
+RS7_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3), seeds=tuple(range(10)), n_max=512,
+                     growth=4.0, rel_tol=0.25, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05), target_coupling=0.5))
+#: The large version, for a later benchmark (not run by the check): the spec's calibration, priors down to 3e-4.
 RS7_STRONG_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3, 3e-4), seeds=tuple(range(10)),
                             n_max=8192, rel_tol=0.05, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05)))
 #: Negative controls: (name, config changes); N grid and prior of the control runs.
@@ -54,7 +56,7 @@ CONTROL_SIZES, CONTROL_PRIOR = (1, 8, 64, 512), 1e-2
 
 def rs7_sweep(spec: SweepSpec = RS7_SPEC):
     executor = ProcessExecutor(2) if (os.cpu_count() or 1) >= 2 else SerialExecutor()
-    return run_sweep(spec, executor=executor, reference="canonical")
+    return run_sweep(spec, executor=executor, reference=False)
 
 
 def t_interval(values, level: float = 0.95) -> list[float]:
@@ -153,8 +155,8 @@ def check_rs7(context: CheckContext) -> Evidence:
         f"over seeds): {slope_txt}. Seed-paired differences: {pair_txt}. Negative controls ({len(CONTROLS)} x "
         f"{len(spec.geometries)} geometries, N = {list(CONTROL_SIZES)}, p0 = {CONTROL_PRIOR}): "
         f"{sum(c['never_reward_seeking'] and c['mean_p_no_rise'] for c in controls)}/{len(controls)} never "
-        "reward-seeking with mean p(T_sat) at N = 512 no higher than at N = 1. The spec calibration (target 0.1) down to p0 = 3e-4 is "
-        "benchmarks/bench_rs7_strong.py."
+        "reward-seeking with mean p(T_sat) at N = 512 no higher than at N = 1. The spec calibration "
+        "(target 0.1) down to p0 = 3e-4 (RS7_STRONG_SPEC) is left to a later benchmark."
     )
     steps = (
         Step("every search is local at N = 1, finds a reward-seeking N* <= n_max, and stays reward-seeking at 2 N*",
@@ -170,10 +172,9 @@ def check_rs7(context: CheckContext) -> Evidence:
     details = {
         "spec": s["spec"], "calibration": s["calibration"], "medians": s["medians"], "slopes_pooled_bootstrap": s["slopes"],
         "slope_statistics": stats, "confirmation_at_2n_star": confirm, "negative_controls": controls,
-        "homogeneous_reference": s.get("homogeneous_reference", {}),
         "why_target_0.5": ("N* is set by lambda* / p0 (RS7a); the slope is -1 once N cbar_z >> 1. With the calibration "
                            "target 0.5 that holds at N* ~ 20-300, so 10 seeds x 3 priors cost seconds; the spec target "
-                           "0.1 needs N* in the thousands (benchmarks/bench_rs7_strong.py)."),
+                           "0.1 needs N* in the thousands (RS7_STRONG_SPEC, a later benchmark)."),
         "note_no_skill_gap": ("with no skill gap but the reward-seeking skill transferring better (l_x = 1 > l_y), reward-"
                               "seeking does rise with N (near N = 512 at p0 = 1e-2): the transfer gives it the higher "
                               "effective learnability of RS2; only with equal transfer is 'no skill gap' a negative control"),
