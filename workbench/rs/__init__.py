@@ -72,6 +72,13 @@ if TYPE_CHECKING:
         hetero_system,
         simulate_hetero,
     )
+    from workbench.rs._hetero.mean_field import (
+        MeanFieldPrediction,
+        collapse_measure,
+        mean_field_lambda_star,
+        predict_lambda_star,
+        two_cluster_environments,
+    )
     from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, full_system, reduced_system
     from workbench.rs._homogeneous.critical import CriticalDiversity, ScalingFit, critical_diversity, fit_scaling
     from workbench.rs._homogeneous.reference import reference_outcome
@@ -120,6 +127,7 @@ _EXPORTS = {
     **dict.fromkeys(('LimitSystem', 'critical_limit_prior', 'critical_prior', 'limit_system', 'predicted_n_star', 'predicted_scaling', 'small_prior_limit', 'SmallPriorLimit'), 'workbench.rs._analysis.small_prior'),
     **dict.fromkeys(('Geometry', 'calibrate', 'geometry_by_name', 'geometry_names', 'register_geometry'), 'workbench.rs._hetero.geometry'),
     **dict.fromkeys(('Dense32', 'Dense64', 'KernelBackend', 'SparseCutoff', 'backend_by_name'), 'workbench.rs._hetero.kernels'),
+    **dict.fromkeys(('MeanFieldPrediction', 'collapse_measure', 'mean_field_lambda_star', 'predict_lambda_star', 'two_cluster_environments'), 'workbench.rs._hetero.mean_field'),
     **dict.fromkeys(('EnvironmentSequence', 'HeteroConfig', 'HeteroCritical', 'HeteroRun', 'critical_diversity_hetero', 'hetero_system', 'simulate_hetero'), 'workbench.rs._hetero.model'),
     **dict.fromkeys(('HomogeneousConfig', 'alpha_eff', 'full_system', 'reduced_system'), 'workbench.rs._homogeneous.config'),
     **dict.fromkeys(('CriticalDiversity', 'ScalingFit', 'critical_diversity', 'fit_scaling'), 'workbench.rs._homogeneous.critical'),
@@ -151,6 +159,7 @@ _FIGURES = {
     "plot_phase_diagram": "workbench.rs._plotting.figures",
     "plot_scaling": "workbench.rs._plotting.figures",
     "plot_sweep": "workbench.rs._plotting.sweep",
+    "plot_collapse": "workbench.rs._plotting.collapse",
 }
 
 
@@ -178,7 +187,8 @@ __all__ = [
     "Geometry", "calibrate", "geometry_by_name", "geometry_names", "register_geometry",
     "Dense32", "Dense64", "KernelBackend", "SparseCutoff", "backend_by_name",
     "EnvironmentSequence", "HeteroConfig", "HeteroCritical", "HeteroRun", "critical_diversity_hetero", "hetero_system",
-    "simulate_hetero",
+    "simulate_hetero", "MeanFieldPrediction", "collapse_measure", "mean_field_lambda_star", "predict_lambda_star",
+    "two_cluster_environments",
     "DaskExecutor", "Executor", "ProcessExecutor", "SerialExecutor", "SweepResult", "SweepSpec", "SweepStore", "run_sweep",
     # figures
     *_FIGURES,

@@ -1,26 +1,37 @@
 """Check of claim RS7 (spec ``reward_seeking.md`` §6–7): heterogeneous coupling.
 
 "Reward-seeking rises with N; the slopes of log N* against log p0 are similar across
-geometries." The check runs a CI-sized sweep (:data:`RS7_SPEC`: 3 geometries x 3 priors x 3
-seeds, ``N <= 512``, dense float64 kernels, adaptive integrator) and:
+geometries." RS7a (``analysis.py``) explains why: in the small-prior mean-field limit N and p0
+enter only through lambda = N p0, so every geometry has slope -1 once N cbar_z >> 1 and
+N cbar_y << 1. The check runs a sweep sized for seconds (:data:`RS7_SPEC`):
 
-1. *rises with N*: every search is local at ``N = 1`` and finds a reward-seeking ``N* <= 512``;
-   each seed is then re-simulated at ``2 N*`` and must still be reward-seeking (no return to
-   the local outcome as environments are added);
-2. *similar slopes*: per geometry, the slope of ``log10 N*`` against ``log10 p0`` with a
-   seed-resampling bootstrap interval; the slopes are called similar when every pair of
-   geometries has overlapping intervals. The homogeneous reference (``c = (0.1, 0.1, 0)``) and
-   the analysis module's predicted small-prior exponent are reported for comparison.
+* local-skill length scale near 0 (``l_y = 0.05``: N cbar_y < 1e-2 for every N here) and the
+  calibration target raised to 0.5, so that N cbar_z >> 1 already at N* ~ 20-300 and the
+  priors 1e-2 .. 1e-3 sit in the mean-field regime at small (cheap) N; 10 seeds per geometry;
+* slopes per seed (the geometries share a seed's learnability and initial-logit noise, so they
+  are compared seed by seed): per geometry the mean per-seed slope with a t-interval, which
+  must contain -1, and per pair of geometries the paired difference, whose interval must
+  contain 0;
+* rises with N: every search local at N = 1 with a finite N*, still reward-seeking at 2 N*
+  (at the largest prior);
+* negative controls, where reward-seeking must not rise with N: no skill gap with both skills
+  transferring alike, and the reward-seeking skill transferring worse than the local skill.
 
-The full-size figure sweep (5 priors down to ``1e-3``, 5 seeds, ``N <= 8192``) is the documented
-command ``workbench rs sweep --out DIR --workers 2 --plot FIG`` (see ``benchmarks/bench_hetero.py``).
+The search uses a coarse grid (growth 4, bisection to 25%, N <= 512) so that both RS7 and RS7a
+(which reuses this sweep through the check context's cache) take seconds. The large version
+(spec calibration target 0.1, priors 1e-2 .. 3e-4, N up to 8192, 10 seeds) is defined as
+:data:`RS7_STRONG_SPEC` for a later benchmark; it is not run here.
 """
 
 from __future__ import annotations
 
+import math
 import os
 
+import numpy as np
+
 from workbench.claims._registry import CheckContext, Evidence, Step, StepKind
+from workbench.rs._hetero.geometry import geometry_by_name
 from workbench.rs._hetero.model import HeteroConfig, simulate_hetero
 from workbench.rs._simulate.simulate import REWARD_SEEKING
 from workbench.rs._plotting.sweep import plot_sweep
@@ -28,64 +39,145 @@ from workbench.rs._sweep.executors import ProcessExecutor, SerialExecutor
 from workbench.rs._sweep.spec import SweepSpec
 from workbench.rs._sweep.sweep import run_sweep
 
-RS7_SPEC = SweepSpec(geometries=("gaussian4d", "longtail4d", "gaussian100d"), priors=(0.1, 0.05, 0.02),
-                     seeds=(0, 1, 2), n_max=512, config=HeteroConfig())
+GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
+#: The fast sweep behind RS7 and RS7a (shared): l_y = 0.05, calibration target 0.5, 10 seeds.
+RS7_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3), seeds=tuple(range(10)), n_max=512,
+                     growth=4.0, rel_tol=0.25, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05), target_coupling=0.5))
+#: The large version, for a later benchmark (not run by the check): the spec's calibration, priors down to 3e-4.
+RS7_STRONG_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3, 3e-4), seeds=tuple(range(10)),
+                            n_max=8192, rel_tol=0.05, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05)))
+#: Negative controls: (name, config changes); N grid and prior of the control runs.
+CONTROLS = (("no skill gap, both skills transfer alike (x0 = y0 = -2, l = 1, 1, 1)",
+             {"x0": -2.0, "length_scales": (1.0, 1.0, 1.0)}),
+            ("reward-seeking skill transfers worse than local skill (l_x = 0.05, l_y = 1)",
+             {"length_scales": (1.0, 0.05, 1.0)}))
+CONTROL_SIZES, CONTROL_PRIOR = (1, 8, 64, 512), 1e-2
 
 
-def _overlap(a, b) -> bool:
-    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+def rs7_sweep(spec: SweepSpec = RS7_SPEC):
+    executor = ProcessExecutor(2) if (os.cpu_count() or 1) >= 2 else SerialExecutor()
+    return run_sweep(spec, executor=executor, reference=False)
+
+
+def t_interval(values, level: float = 0.95) -> list[float]:
+    """Student-t interval of the mean of ``values`` (independent seeds)."""
+    from scipy.stats import t
+
+    v = np.asarray(values, dtype=float)
+    half = t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size)
+    return [float(v.mean() - half), float(v.mean() + half)]
+
+
+def per_seed_slopes(rows, spec: SweepSpec) -> dict:
+    """Per geometry and seed, the OLS slope of log10 N* on log10 p0 (None if a prior is censored or at N* = 1)."""
+    x = np.log10(np.array(spec.priors))
+    out = {}
+    for g in spec.geometries:
+        out[g] = {}
+        for s in spec.seeds:
+            n = [next(r["n_star"] for r in rows if r["geometry"] == g and r["seed"] == s and r["p0"] == p) for p in spec.priors]
+            if any(v is None or v <= 1 for v in n):
+                out[g][s] = None
+                continue
+            y = np.log10(np.array(n, dtype=float))
+            xc = x - x.mean()
+            out[g][s] = float((xc * (y - y.mean())).sum() / (xc * xc).sum())
+    return out
+
+
+def slope_statistics(rows, spec: SweepSpec) -> dict:
+    """Per geometry: mean per-seed slope with its t-interval; per pair: the seed-paired difference's t-interval."""
+    slopes = per_seed_slopes(rows, spec)
+    geos, stats, pairs = list(slopes), {}, []
+    for g in geos:
+        v = [s for s in slopes[g].values() if s is not None]
+        stats[g] = {"mean": float(np.mean(v)) if v else None, "ci": t_interval(v, spec.level) if len(v) >= 2 else None,
+                    "seeds": len(v), "per_seed": slopes[g]}
+    for i, a in enumerate(geos):
+        for b in geos[i + 1:]:
+            d = [slopes[a][s] - slopes[b][s] for s in spec.seeds if slopes[a][s] is not None and slopes[b][s] is not None]
+            pairs.append({"a": a, "b": b, "mean_difference": float(np.mean(d)) if d else None,
+                          "ci": t_interval(d, spec.level) if len(d) >= 2 else None, "seeds": len(d)})
+    return {"geometries": stats, "paired_differences": pairs, "level": spec.level,
+            "method": "OLS slope per seed over the priors; Student-t interval over seeds (paired across geometries)"}
+
+
+def negative_controls(spec: SweepSpec = RS7_SPEC, seed: int = 0) -> list[dict]:
+    """Outcome and mean p(T_sat) at :data:`CONTROL_SIZES` for every control and geometry."""
+    out = []
+    for name, changes in CONTROLS:
+        cfg = spec.config.with_(**changes)
+        for g in spec.geometries:
+            runs = [simulate_hetero(cfg, geometry_by_name(g), n, CONTROL_PRIOR, seed, solver=spec.solver, backend=spec.kernel)
+                    for n in CONTROL_SIZES]
+            mean_p = [r.mean_p for r in runs]
+            out.append({"control": name, "geometry": g, "sizes": list(CONTROL_SIZES), "outcomes": [r.outcome for r in runs],
+                        "mean_p": mean_p, "never_reward_seeking": all(r.outcome != REWARD_SEEKING for r in runs),
+                        # the first few environments are a small random sample, so mean p wobbles at small N;
+                        # "does not rise" compares the largest N with N = 1
+                        "mean_p_no_rise": mean_p[-1] <= mean_p[0]})
+    return out
 
 
 def check_rs7(context: CheckContext) -> Evidence:
-    """Evidence for RS7 from :data:`RS7_SPEC` (about 30 s on 2 cores)."""
+    """Evidence for RS7 from :data:`RS7_SPEC` and the negative controls."""
     spec = RS7_SPEC
-    executor = ProcessExecutor(2) if (os.cpu_count() or 1) >= 2 else SerialExecutor()
-    result = context.cached("rs7_hetero_sweep", lambda: run_sweep(spec, executor=executor, reference="canonical"))
+    result = context.cached("rs7_hetero_sweep", rs7_sweep)
     s = result.summary
     rows = s["results"]
     found = [r for r in rows if r["n_star"] is not None and r["n_star"] > 1]
-    geo = {g.name: g for g in spec.geometry_objects()}
+    top = max(spec.priors)
     confirm = []
     for r in found:
-        run = simulate_hetero(spec.config, geo[r["geometry"]], 2 * r["n_star"], r["p0"], r["seed"],
+        if r["p0"] != top:
+            continue
+        run = simulate_hetero(spec.config, geometry_by_name(r["geometry"]), 2 * r["n_star"], r["p0"], r["seed"],
                               solver=spec.solver, backend=spec.kernel)
         confirm.append({"geometry": r["geometry"], "p0": r["p0"], "seed": r["seed"], "n": 2 * r["n_star"],
                         "outcome": run.outcome, "mean_p": run.mean_p})
     confirmed = sum(c["outcome"] == REWARD_SEEKING for c in confirm)
-    slopes = {g: v for g, v in s["slopes"].items()}
-    names = list(slopes)
-    pairs = [(a, b, _overlap(slopes[a].get("ci"), slopes[b].get("ci"))) for i, a in enumerate(names) for b in names[i + 1:]]
-    values = [v["slope"] for v in slopes.values() if v.get("slope") is not None]
     rises = len(found) == len(rows) and confirmed == len(confirm)
-    similar = len(values) == len(names) and all(ok for _, _, ok in pairs)
+    stats = slope_statistics(rows, spec)
+    geo_stats = stats["geometries"]
+    minus_one = all(v["ci"] is not None and v["ci"][0] <= -1.0 <= v["ci"][1] for v in geo_stats.values())
+    similar = all(p["ci"] is not None and p["ci"][0] <= 0.0 <= p["ci"][1] for p in stats["paired_differences"])
+    controls = context.cached("rs7_controls", negative_controls)
+    controls_ok = all(c["never_reward_seeking"] and c["mean_p_no_rise"] for c in controls)
     figures = context.figure("rs7_hetero_slopes.png", lambda: plot_sweep(s))
-    ref = s.get("homogeneous_reference", {})
-    slope_txt = "; ".join(
-        f"{g} {v['slope']:.2f} [{v['ci'][0]:.2f}, {v['ci'][1]:.2f}]" if v.get("ci") else f"{g} n/a" for g, v in slopes.items())
+    slope_txt = "; ".join(f"{g} {v['mean']:.2f} [{v['ci'][0]:.2f}, {v['ci'][1]:.2f}]" for g, v in geo_stats.items() if v["ci"])
+    pair_txt = "; ".join(f"{p['a']} - {p['b']} {p['mean_difference']:+.2f} [{p['ci'][0]:+.2f}, {p['ci'][1]:+.2f}]"
+                         for p in stats["paired_differences"] if p["ci"])
     summary = (
-        f"Sweep of {len(spec.geometries)} geometries x priors {list(spec.priors)} x {len(spec.seeds)} seeds (N <= {spec.n_max}, "
-        f"dense float64, adaptive rtol 1e-6): {len(found)}/{len(rows)} searches go from local at N = 1 to reward-seeking at a "
-        f"finite N*, and {confirmed}/{len(confirm)} stay reward-seeking at 2 N*. Slopes of log N* vs log p0 "
-        f"(bootstrap {100 * spec.level:.0f}% CI over seeds, only 10 distinct resamples with 3 seeds): {slope_txt}; "
-        f"{'every pair of intervals overlaps' if similar else 'not every pair of intervals overlaps'}. "
-        f"Homogeneous reference (c = 0.1, 0.1, 0) over the same priors: slope {ref.get('slope', float('nan')):.2f}; predicted "
-        f"small-prior exponent {ref.get('predicted_exponent')}. These priors are large (N* <= ~100), so the slopes are local "
-        f"ones, not the p0 -> 0 exponent; the full-size sweep (priors down to 1e-3) is a documented command."
+        f"Sweep of {len(spec.geometries)} geometries x priors {list(spec.priors)} x {len(spec.seeds)} seeds (l_y = 0.05, "
+        f"calibration target {spec.config.target_coupling}, N <= {spec.n_max}, dense float64, adaptive rtol 1e-6): "
+        f"{len(found)}/{len(rows)} searches go from local at N = 1 to reward-seeking at a finite N*, {confirmed}/{len(confirm)} "
+        f"stay reward-seeking at 2 N* (p0 = {top}). Mean per-seed slope of log N* vs log p0 ({100 * spec.level:.0f}% t-interval "
+        f"over seeds): {slope_txt}. Seed-paired differences: {pair_txt}. Negative controls ({len(CONTROLS)} x "
+        f"{len(spec.geometries)} geometries, N = {list(CONTROL_SIZES)}, p0 = {CONTROL_PRIOR}): "
+        f"{sum(c['never_reward_seeking'] and c['mean_p_no_rise'] for c in controls)}/{len(controls)} never "
+        "reward-seeking with mean p(T_sat) at N = 512 no higher than at N = 1. The spec calibration "
+        "(target 0.1) down to p0 = 3e-4 (RS7_STRONG_SPEC) is left to a later benchmark."
     )
     steps = (
         Step("every search is local at N = 1, finds a reward-seeking N* <= n_max, and stays reward-seeking at 2 N*",
              StepKind.NUMERIC, f"{len(rows)} searches: {len(spec.geometries)} geometries x {len(spec.priors)} priors x "
-             f"{len(spec.seeds)} seeds, adaptive rtol 1e-6", rises),
-        Step("the slopes of log N* vs log p0 are similar (pairwise overlap of bootstrap intervals)", StepKind.NUMERIC,
-             f"{len(spec.geometries)} geometries, priors {list(spec.priors)}, bootstrap over {len(spec.seeds)} seeds", similar),
+             f"{len(spec.seeds)} seeds; 2 N* re-run at p0 = {top}", rises),
+        Step("every geometry's slope interval contains -1 (mean per-seed slope, t-interval over seeds)", StepKind.NUMERIC,
+             f"{len(spec.geometries)} geometries, priors {list(spec.priors)}, {len(spec.seeds)} seeds", minus_one),
+        Step("the slopes are similar: every seed-paired difference's interval contains 0", StepKind.NUMERIC,
+             f"{len(stats['paired_differences'])} pairs x {len(spec.seeds)} seeds", similar),
+        Step("negative controls: reward-seeking never wins and mean p(T_sat) does not rise with N", StepKind.NUMERIC,
+             f"{len(CONTROLS)} controls x {len(spec.geometries)} geometries, N = {list(CONTROL_SIZES)}, seed 0", controls_ok),
     )
     details = {
-        "spec": s["spec"], "calibration": s["calibration"], "medians": s["medians"], "slopes": slopes,
-        "slope_intervals_overlap": [{"a": a, "b": b, "overlap": ok} for a, b, ok in pairs],
-        "slope_spread": (max(values) - min(values)) if values else None,
-        "confirmation_at_2n_star": confirm, "homogeneous_reference": ref,
-        "criterion": ("rises: every search local at N=1 with a finite N* <= n_max, and reward-seeking at 2 N*; "
-                      "similar: pairwise overlap of the bootstrap slope intervals"),
+        "spec": s["spec"], "calibration": s["calibration"], "medians": s["medians"], "slopes_pooled_bootstrap": s["slopes"],
+        "slope_statistics": stats, "confirmation_at_2n_star": confirm, "negative_controls": controls,
+        "why_target_0.5": ("N* is set by lambda* / p0 (RS7a); the slope is -1 once N cbar_z >> 1. With the calibration "
+                           "target 0.5 that holds at N* ~ 20-300, so 10 seeds x 3 priors cost seconds; the spec target "
+                           "0.1 needs N* in the thousands (RS7_STRONG_SPEC, a later benchmark)."),
+        "note_no_skill_gap": ("with no skill gap but the reward-seeking skill transferring better (l_x = 1 > l_y), reward-"
+                              "seeking does rise with N (near N = 512 at p0 = 1e-2): the transfer gives it the higher "
+                              "effective learnability of RS2; only with equal transfer is 'no skill gap' a negative control"),
         "sweep_seconds": s["run"]["seconds"], "executor": s["run"]["executor"],
     }
     return Evidence(summary, steps, details, figures)
