@@ -38,10 +38,10 @@ def test_evidence_validates_steps():
 
 
 def test_verify_writes_report_and_exit_codes(tmp_path, capsys, monkeypatch):
-    code = main(["verify", "--out", str(tmp_path), "--only", "RS4,RS7a", "--json"])
+    code = main(["verify", "--out", str(tmp_path), "--only", "RS4,RS5", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert {c["id"]: c["status"] for c in data["claims"]} == {"RS4": "proved", "RS7a": "open"}
+    assert {c["id"]: c["status"] for c in data["claims"]} == {"RS4": "proved", "RS5": "verified"}
     assert (tmp_path / "report.md").read_text().count("## RS") == 2
     assert json.loads((tmp_path / "report.json").read_text())["claims"][0]["id"] == "RS4"
     assert not (tmp_path / ".staging").exists()
