@@ -323,8 +323,8 @@ def check_rs6c(context: CheckContext) -> Evidence:
                   "depend on N and p0 only through lambda = N p0, as long as N times the mean local-skill coupling stays small "
                   "(N cbar_y << 1) and N cbar_z >> 1. So N* = lambda*/p0 and the geometry sets only lambda*, which the "
                   "mean-field limit on the sampled points predicts. It is below the homogeneous mean-field value "
-                  "P0*/cbar_z because the blow-up grows along the kernel's Perron vector (eigenvalue >= mean row sum) and "
-                  "the learnability noise favours the fast learners."),
+                  "P0*/cbar_z mainly because the learnability noise favours the fast learners and, where the kernel's Perron "
+                  "eigenvalue exceeds cbar_z, the blow-up grows along its Perron vector."),
        code="workbench/rs/_hetero/mean_field.py; workbench/rs/_analysis/derivations/hetero_mean_field.py; proofs/hetero_mean_field.py",
        expected_to_hold=True)
 def check_rs7a(context: CheckContext) -> Evidence:
@@ -384,8 +384,10 @@ def check_rs7a(context: CheckContext) -> Evidence:
         + "; ".join(f"{c['geometry']} {c['measured_median']:.2f} vs {c['predicted_median']:.2f}" for c in comp if c["measured_median"])
         + f". Collapse of N* p0 over priors {priors}: worst {collapse['worst']:.2f} (1 = flat). Homogeneous mean-field "
         "lambda* = P0*/cbar_z over measured: " + ", ".join(f"{c['homogeneous_over_measured']:.1f}" for c in comp if c["measured_median"])
-        + "; the Perron eigenvalue of C/N (" + ", ".join(f"{c['perron_eigenvalue']:.3f}" for c in comp)
-        + ") exceeds cbar_z (" + ", ".join(f"{c['cbar_z']:.3f}" for c in comp) + "), and the learnability noise "
+        + "; the Perron eigenvalue of C/N against cbar_z: " + ", ".join(
+            f"{c['geometry']} {c['perron_eigenvalue']:.3f} {'>=' if c['perron_eigenvalue'] >= c['cbar_z'] else '<'} {c['cbar_z']:.3f}"
+            for c in comp)
+        + " (the blow-up grows along the Perron vector where it exceeds cbar_z), and the learnability noise "
         "lowers lambda* by a further ~20% (fast learners lead the blow-up)."
     )
     steps = (
