@@ -302,7 +302,7 @@ def run_frontier(max_states: int = 3, *, criteria=DEFAULT_FRONTIER_CRITERIA, gen
     --------
     >>> res = run_frontier(2, criteria=(Average(),), structured=False)
     >>> [(r["theorem"], r["status"]) for r in res.rows][:2]
-    [('PS14', 'holds'), ('PS14', 'holds')]
+    [('PS14', 'holds'), ('', 'holds')]
     """
     from workbench.power._census.brute import brute_force_vote
     from workbench.power._lab.registry import VOTE_METHOD
