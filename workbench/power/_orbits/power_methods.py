@@ -57,7 +57,30 @@ def _tolerance(value, owner: str) -> None:
 
 
 @dataclass(frozen=True)
-class ExactVisits:
+class _RewardSamples:
+    """What every POWER method reads: ``samples`` reward draws from ``default_rng(seed)``."""
+
+    samples: int = DEFAULT_SAMPLES
+    seed: int = 0
+
+    def __post_init__(self):
+        _whole(self.samples, owner=type(self).__name__, name="samples", minimum=2)
+        _whole(self.seed, owner=type(self).__name__, name="seed", minimum=0)
+
+
+@dataclass(frozen=True)
+class _SamplesWithTolerance(_RewardSamples):
+    """Reward samples, and ``tol``: the largest per-sample error of value iteration."""
+
+    tol: float = DEFAULT_TOL
+
+    def __post_init__(self):
+        super().__post_init__()
+        _tolerance(self.tol, type(self).__name__)
+
+
+@dataclass(frozen=True)
+class ExactVisits(_RewardSamples):
     """Exact visit distributions, then a closed form or one batched product over reward samples.
 
     Parameters
@@ -68,16 +91,9 @@ class ExactVisits:
         Seed of ``numpy.random.default_rng`` for the reward samples.
     """
 
-    samples: int = DEFAULT_SAMPLES
-    seed: int = 0
-
-    def __post_init__(self):
-        _whole(self.samples, owner="ExactVisits", name="samples", minimum=2)
-        _whole(self.seed, owner="ExactVisits", name="seed", minimum=0)
-
 
 @dataclass(frozen=True)
-class BatchedValueIteration:
+class BatchedValueIteration(_SamplesWithTolerance):
     """Value iteration batched over reward samples (no enumeration; needs γ < 1).
 
     Parameters
@@ -91,32 +107,14 @@ class BatchedValueIteration:
         with the contraction bound), so the estimate's bias is below ``tol``.
     """
 
-    samples: int = DEFAULT_SAMPLES
-    seed: int = 0
-    tol: float = DEFAULT_TOL
-
-    def __post_init__(self):
-        _whole(self.samples, owner="BatchedValueIteration", name="samples", minimum=2)
-        _whole(self.seed, owner="BatchedValueIteration", name="seed", minimum=0)
-        _tolerance(self.tol, "BatchedValueIteration")
-
 
 @dataclass(frozen=True)
-class Auto:
+class Auto(_SamplesWithTolerance):
     """:class:`ExactVisits` or :class:`BatchedValueIteration`, whichever is estimated cheaper.
 
     Parameters are passed on to the method chosen. At γ = 1 (no value iteration) and γ = 0 (no
     iteration either way) the exact method runs.
     """
-
-    samples: int = DEFAULT_SAMPLES
-    seed: int = 0
-    tol: float = DEFAULT_TOL
-
-    def __post_init__(self):
-        _whole(self.samples, owner="Auto", name="samples", minimum=2)
-        _whole(self.seed, owner="Auto", name="seed", minimum=0)
-        _tolerance(self.tol, "Auto")
 
     def exact(self) -> ExactVisits:
         return ExactVisits(self.samples, self.seed)
