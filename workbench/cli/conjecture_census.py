@@ -4,7 +4,7 @@
                                 [--overlap] [--workers N] [--scheduler local|tcp://HOST:PORT] [--json]
     workbench conjecture check FILE [--max-states K] [--max-cases N] [--seed S] [--criteria C,...] [--json]
     workbench conjecture frontier [--max-states K] [--criteria C,...] [--generic G] [--seed S] [--no-gadgets]
-                                  [--out DIR] [--json]
+                                  [--level rsd|criterion] [--max-options N] [--out DIR] [--json]
 
 census JSON: ``{"classes": {"1": int, ...}, "splits", "row_count", "votes", "coverage", "summary":
 {law: {criterion: {status: count}}}, ...}``; with ``--out DIR`` the rows go to ``DIR/census.csv``
@@ -145,9 +145,14 @@ def run_frontier_command(args) -> int:
         raise WorkbenchError(f"--max-states must be at most 4 for the frontier, got {k}")
     generic = parse_int(args.generic, name="--generic", minimum=0)
     seed = parse_int(args.seed, name="--seed", minimum=0)
+    max_options = parse_int(args.max_options, name="--max-options", minimum=1)
+    if max_options > 6:
+        raise WorkbenchError(f"--max-options must be at most 6 (the decompositions grow like Bell numbers squared), "
+                             f"got {max_options}")
     criteria = _criteria(args.criteria)
     out = check_writable(args.out, name="--out", directory=True, create=True) if args.out is not None else None
-    res = run_frontier(k, criteria=criteria, generic=generic, seed=seed, structured=not args.no_gadgets)
+    res = run_frontier(k, criteria=criteria, generic=generic, seed=seed, structured=not args.no_gadgets,
+                       level=args.level, max_options=max_options)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "frontier.csv", res.csv_text())
@@ -159,8 +164,8 @@ def run_frontier_command(args) -> int:
     bad = sum(r["status"] == "counterexample" for r in res.rows)
     print(f"frontier of the fractional law n/(n+m), 1..{k} states")
     print(f"  coverage: {res.coverage()}")
-    print(f"  cases (split x criterion): {res.cases}, skipped (more than the option cap): {res.skipped}, exact orbit "
-          f"votes: {res.votes}, over the exact limit: {res.over_limit}")
+    print(f"  cases (split x criterion): {res.cases}, skipped (more than {res.max_options} vectors on a side): "
+          f"{res.skipped}, exact orbit votes: {res.votes}, over the exact limit: {res.over_limit}")
     print(f"  combinations met: {len(res.rows)}, of which with a counterexample: {bad} (+ condition holds, . it does not; "
           f"counterexamples re-checked by brute force)")
     for line in res.table().splitlines():
@@ -225,6 +230,11 @@ def add_subcommands(conjecture_parser) -> None:
     frontier.add_argument("--generic", default="2", metavar="G", help="generic rational reward vectors per case (default 2)")
     frontier.add_argument("--seed", default="0", metavar="S", help="seed of the generic rewards (default 0)")
     frontier.add_argument("--no-gadgets", action="store_true", help="leave out the hub gadgets (8 and 9 states)")
+    frontier.add_argument("--level", default="rsd", choices=("rsd", "criterion"),
+                          help="decide the conditions on RSDs (default) or on what each criterion acts on (RSDs for "
+                               "average, f(gamma) for discounted, the visit distribution functions for Blackwell)")
+    frontier.add_argument("--max-options", default="5", metavar="N",
+                          help="skip (and count) splits with more than N vectors on a side (default 5)")
     frontier.add_argument("--out", metavar="DIR", help="write frontier.csv, frontier.json, frontier.txt")
     frontier.add_argument("--json", action="store_true")
     frontier.set_defaults(func=run_frontier_command)

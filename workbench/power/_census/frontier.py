@@ -65,7 +65,7 @@ from workbench.power._census.enumeration import MAX_CENSUS_STATES, rooted_mdp_cl
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
 
 __all__ = ["CONDITIONS", "DEFAULT_FRONTIER_CRITERIA", "MAX_THING_OPTIONS", "FrontierResult", "run_frontier",
-           "thing_conditions", "hub_gadget", "FRONTIER_COLUMNS"]
+           "thing_conditions", "hub_gadget", "hub_variants", "run_hub_family", "FRONTIER_COLUMNS", "LEVELS"]
 
 CONDITIONS = ("cover", "equal_shapes", "b_copies", "swaps_a", "swaps_b", "swaps_cross", "disjoint")
 #: average, Blackwell, and discounted with γ = 1/2 and γ = 9/10 (exact rationals)
@@ -73,7 +73,16 @@ DEFAULT_FRONTIER_CRITERIA = (Average(), Blackwell(), Discounted(Fraction(1, 2)),
 #: Most RSDs per side for which the thing decompositions are enumerated.
 MAX_THING_OPTIONS = 5
 FRONTIER_COLUMNS = CONDITIONS + ("criterion", "theorem", "status", "cases", "largest_bound", "states",
-                                 "counterexample")
+                                 "counterexample", "by_mn")
+#: ``"rsd"``: conditions on RSDs for every criterion; ``"criterion"``: on what the criterion acts on.
+LEVELS = ("rsd", "criterion")
+
+
+def _by_mn_text(by_mn: dict) -> str:
+    """``m:n`` cells as ``1:2 holds (12); 2:2 fails (4 states)``."""
+    return "; ".join(f"{k} {'holds' if v['counterexample'] is None else 'fails'} "
+                     f"({v['cases']} cases{'' if v['counterexample'] is None else ', ' + str(v['counterexample']['n_states']) + ' states'})"
+                     for k, v in by_mn.items())
 
 
 def hub_gadget(k: int):
@@ -93,6 +102,96 @@ def hub_gadget(k: int):
                                description=f"{k} 2-cycles through one hub against one 2-cycle")
 
 
+def hub_variants(max_states: int = 7):
+    """Structured hub-like gadgets with at most ``max_states`` states: ``(name, mdp, a, b)``.
+
+    A dying side: ``s0`` then a path of ``pd`` states into a cycle of ``cd`` states (or, with
+    ``pd = -1``, a cycle of ``cd`` states through ``s0`` itself). A living side: ``s0`` then a path
+    of ``pl`` states into a hub ``h`` with ``k`` cycles of ``c`` states through it (``pl = -1``:
+    ``s0`` is the hub and each cycle is its own first action). ``pd, pl ∈ {-1, 0, 1}``,
+    ``cd ∈ {1, 2, 3}``, ``k ∈ {2, 3}``, ``c ∈ {2, 3}``; A is the dying first action(s), B the
+    living one(s). :func:`hub_gadget` is ``pd = 1, cd = 2, pl = 1, c = 2``. Variants with the same
+    ``(A, B)`` RSD structure but more states are kept: the search reports the smallest.
+    """
+    from workbench.power._mdp.mdp import MDP
+
+    for k in (2, 3):
+        for c in (2, 3):
+            for cd in (1, 2, 3):
+                for pd in (-1, 0, 1):
+                    for pl in (-1, 0, 1):
+                        if pd == -1 and pl == -1:
+                            continue  # two cycle systems through s0: A's and B's first actions both cycles
+                        succ: dict = {"s0": []}
+                        # dying side
+                        if pd == -1:
+                            ring = ["s0"] + [f"d{i}" for i in range(1, cd)]
+                            if cd == 1:
+                                succ["s0"].append("s0")
+                                a = ["s0"]
+                            else:
+                                a = [ring[1]]
+                        else:
+                            path = [f"p{i}" for i in range(1, pd + 1)]
+                            ring = [f"d{i}" for i in range(1, cd + 1)]
+                            chain = path + ring
+                            a = [chain[0]]
+                            for u, v in zip(chain, chain[1:]):
+                                succ[u] = [v]
+                        if pd != -1 or cd > 1:
+                            succ["s0"].append(a[0])
+                        for i, u in enumerate(ring):
+                            if cd > 1 or pd != -1:
+                                succ.setdefault(u, [])
+                                nxt = ring[(i + 1) % len(ring)]
+                                if nxt not in succ[u]:
+                                    succ[u].append(nxt)
+                        # living side
+                        hub = "s0" if pl == -1 else "h"
+                        lpath = [] if pl == -1 else [f"l{i}" for i in range(1, pl + 1)] + ["h"]
+                        if lpath:
+                            succ["s0"].append(lpath[0])
+                            for u, v in zip(lpath, lpath[1:]):
+                                succ[u] = [v]
+                        cyc_first = []
+                        for j in range(1, k + 1):
+                            xs = [f"x{j}_{i}" for i in range(1, c)]
+                            cyc_first.append(xs[0])
+                            succ.setdefault(hub, []).append(xs[0])
+                            for u, v in zip(xs, xs[1:] + [hub]):
+                                succ[u] = [v]
+                        b = cyc_first if pl == -1 else [lpath[0]]
+                        n_states = len(set(succ) | {v for vs in succ.values() for v in vs})
+                        if n_states > max_states:
+                            continue
+                        name = f"hub variant k={k} c={c} cd={cd} pd={pd} pl={pl} ({n_states} states)"
+                        yield name, MDP.from_successors(succ, name=f"hub_k{k}_c{c}_cd{cd}_pd{pd}_pl{pl}", start="s0"), a, b
+
+
+def run_hub_family(max_states: int = 7, *, criteria=(Average(),), generic: int = 2, seed: int = 0,
+                   level: str = "rsd", max_options: int | None = None) -> FrontierResult:
+    """The frontier on :func:`hub_variants` (every order type with values ``0..n-1`` and
+    ``generic`` rational rewards per variant), in increasing number of states.
+
+    Examples
+    --------
+    >>> res = run_hub_family(5)
+    >>> sorted({r["states"][0] for r in res.rows})
+    [5]
+    """
+    if level not in LEVELS:
+        raise WorkbenchError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    cap = MAX_THING_OPTIONS if max_options is None else int(max_options)
+    t0 = time.perf_counter()
+    res = FrontierResult(max_states, tuple(criteria), generic, seed, False, level, cap)
+    variants = sorted(hub_variants(max_states), key=lambda v: v[1].n_states)
+    cases = ((name, mdp, a, b, order_type_rewards(mdp.n_states) + generic_rewards(mdp.n_states, generic, seed), False)
+             for name, mdp, a, b in variants)
+    _run_cases(res, cases)
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
 def _partial_partitions(items):
     """Every collection of pairwise disjoint non-empty subsets of ``items`` (as tuples)."""
     if not items:
@@ -107,7 +206,12 @@ def _partial_partitions(items):
 
 
 class _Pool:
-    """RSD vectors by index, and the action of every state permutation on them."""
+    """Level vectors by index, and the action of every state permutation on them.
+
+    A vector is a tuple over the states whose entries are hashable and falsy where the
+    coordinate is zero (Fractions, or the ``()``/``(numerator, denominator)`` pairs of a visit
+    distribution function); a permutation acts by permuting the coordinates.
+    """
 
     def __init__(self, vectors, n_states):
         self.vectors = list(vectors)
@@ -123,7 +227,7 @@ class _Pool:
                 p[i] = j
             img = []
             for v in self.vectors:
-                w = [0] * n_states
+                w = [None] * n_states
                 for i, c in enumerate(v):
                     w[p[i]] = c
                 img.append(index.get(tuple(w), -1))
@@ -133,79 +237,163 @@ class _Pool:
         self.perms = list(actions)
         self.involution = list(actions.values())
         self.support = [frozenset(i for i, c in enumerate(v) if c) for v in self.vectors]
+        self._masks: dict = {}
 
     @staticmethod
     def image(img, thing):
         out = frozenset(img[i] for i in thing)
         return None if -1 in out else out
 
+    def mask_images(self, mask: int) -> tuple:
+        """Images of the thing ``mask`` (a bitmask of pool indices) under every permutation (-1: not a thing)."""
+        out = self._masks.get(mask)
+        if out is None:
+            members = [i for i in range(len(self.vectors)) if mask >> i & 1]
+            res = []
+            for img in self.perms:
+                m = 0
+                for i in members:
+                    j = img[i]
+                    if j < 0:
+                        m = -1
+                        break
+                    m |= 1 << j
+                res.append(m)
+            out = self._masks[mask] = tuple(res)
+        return out
+
+
+def _mask(thing) -> int:
+    return sum(1 << i for i in thing)
+
 
 def thing_conditions(pool: _Pool, a_things, b_things, nd_a) -> dict:
     """The seven conditions of one decomposition (things: frozensets of pool indices)."""
-    things = list(a_things) + list(b_things)
-    X = a_things[0]
-    img = pool.image
-    perms = pool.perms
+    a = [_mask(t) for t in a_things]
+    b = [_mask(t) for t in b_things]
+    return dict(zip(CONDITIONS, _conditions_masks(pool, a, b, _mask(nd_a))))
 
-    def swapped(t, u):
-        others = [v for v in things if v is not t and v is not u]
-        return any(img(p, t) == u and img(p, u) == t and all(img(p, v) == v for v in others) for p in perms)
+
+def _conditions_masks(pool: _Pool, a: list, b: list, nd_mask: int) -> tuple:
+    """:func:`thing_conditions` on bitmasks (the frontier's inner loop)."""
+    things = a + b
+    k, m, n = len(things), len(a), len(b)
+    imgs = [pool.mask_images(t) for t in things]
+    P = len(pool.perms)
+    full = (1 << k) - 1
+    # fixed[p]: bitmask of the things that permutation p maps onto themselves
+    fixed = []
+    for p in range(P):
+        f = 0
+        for i in range(k):
+            if imgs[i][p] == things[i]:
+                f |= 1 << i
+        fixed.append(f)
+
+    def swapped(i, j):
+        ti, tj, ii, ij = things[i], things[j], imgs[i], imgs[j]
+        need = full & ~(1 << i) & ~(1 << j)
+        return any(ii[p] == tj and ij[p] == ti and fixed[p] & need == need for p in range(P))
+
+    X, ix = things[0], imgs[0]
+    shapes = set(ix)
+    b_need = ((1 << k) - 1) & ~((1 << m) - 1)  # B's bits
 
     def copy(j):
-        bj = b_things[j]
+        bj = b[j]
         if bj == X:
             return False
-        others = [v for k, v in enumerate(b_things) if k != j]
-        return any(inv and img(p, X) == bj and all(img(p, v) == v for v in others)
-                   for p, inv in zip(perms, pool.involution))
+        need = b_need & ~(1 << (m + j))
+        return any(inv and ix[p] == bj and fixed[p] & need == need for p, inv in enumerate(pool.involution))
 
-    sup = [frozenset().union(*(pool.support[i] for i in t)) for t in things]
-    m, n = len(a_things), len(b_things)
-    return {
-        "cover": frozenset().union(*a_things) == nd_a,
-        "equal_shapes": all(any(img(p, X) == t for p in perms) for t in things[1:]),
-        "b_copies": all(copy(j) for j in range(n)),
-        "swaps_a": all(swapped(a_things[i], a_things[j]) for i, j in itertools.combinations(range(m), 2)),
-        "swaps_b": all(swapped(b_things[i], b_things[j]) for i, j in itertools.combinations(range(n), 2)),
-        "swaps_cross": all(swapped(t, u) for t in a_things for u in b_things),
-        "disjoint": all(not (sup[i] & sup[j]) for i, j in itertools.combinations(range(len(sup)), 2)),
-    }
+    cover = 0
+    for t in a:
+        cover |= t
+    sup = pool.support
+    sups = [frozenset().union(*(sup[i] for i in range(len(sup)) if t >> i & 1)) for t in things]
+    return (
+        cover == nd_mask,
+        all(t in shapes for t in things[1:]),
+        all(copy(j) for j in range(n)),
+        all(swapped(i, j) for i, j in itertools.combinations(range(m), 2)),
+        all(swapped(m + i, m + j) for i, j in itertools.combinations(range(n), 2)),
+        all(swapped(i, m + j) for i in range(m) for j in range(n)),
+        all(not (sups[i] & sups[j]) for i, j in itertools.combinations(range(k), 2)),
+    )
 
 
-def _theorem(key: tuple, criterion_name: str) -> str:
+def _theorem(key: tuple, criterion_name: str, level: str = "rsd") -> str:
+    """PS14 / PS16a under average reward; at the criterion's level the same exchangeability
+    argument covers discounted and Blackwell (``PS14v`` / ``PS16av``, see the docs)."""
     c = dict(zip(CONDITIONS, key))
-    if criterion_name != "average" or not (c["cover"] and c["swaps_a"] and c["swaps_b"] and c["swaps_cross"]):
+    if not (c["cover"] and c["swaps_a"] and c["swaps_b"] and c["swaps_cross"]):
         return ""
-    return "PS14" if c["disjoint"] else "PS16a"
+    name = "PS14" if c["disjoint"] else "PS16a"
+    if criterion_name == "average":
+        return name
+    return name + "v" if level == "criterion" else ""
 
 
-def _case_structure(mdp, a, b):
-    """``{condition key: (bound, m, n, a_things, b_things)}`` with the largest bound per key, the pool."""
+def _level_vector(f, level, criterion):
+    """The vector a condition is decided on: the RSD, or what ``criterion`` acts on."""
+    if level == "rsd" or criterion.name == "average":
+        return f.rsd()
+    if criterion.name == "discounted":
+        return f.at(criterion.gamma)
+    # Blackwell: the visit distribution function itself, coordinate by coordinate
+    return tuple((num, f.denominator) if num else () for num in f.numerators)
+
+
+def _case_structure(mdp, a, b, *, level: str = "rsd", criterion=None, max_options: int | None = None):
+    """``({condition key: {(m, n): (a_things, b_things)}}, pool)``: every decomposition's conditions.
+
+    For each key and each ``(m, n)`` the first decomposition met is kept (its bound is
+    ``n/(n+m)``). ``level`` ``"rsd"`` decides the conditions on RSDs; ``"criterion"`` on what
+    ``criterion`` acts on (RSDs for average, ``f(γ)`` for discounted, the functions ``f`` for
+    Blackwell), with ND(A) by ``criterion.hull_vector``. ``(None, None)`` when a side has more
+    than ``max_options`` vectors (default :data:`MAX_THING_OPTIONS`).
+    """
+    from workbench.power._visits.criteria import Average
     from workbench.power._visits.visits import non_dominated, options
 
-    A = list(dict.fromkeys(f.rsd() for f in options(mdp, "s0", a)))
-    nd_a = [A[i] for i in non_dominated(A)]
-    B = list(dict.fromkeys(f.rsd() for f in options(mdp, "s0", b)))
-    if len(nd_a) > MAX_THING_OPTIONS or len(B) > MAX_THING_OPTIONS:
+    crit = criterion if (criterion is not None and level == "criterion") else Average()
+    cap = MAX_THING_OPTIONS if max_options is None else max_options
+    A: dict = {}
+    for f in options(mdp, "s0", a):
+        A.setdefault(_level_vector(f, level, crit), crit.hull_vector(f))
+    hulls = list(A.values())
+    keep = {hulls[i] for i in non_dominated(hulls)}
+    nd_a = [v for v, h in A.items() if h in keep]
+    B = list(dict.fromkeys(_level_vector(f, level, crit) for f in options(mdp, "s0", b)))
+    if len(nd_a) > cap or len(B) > cap:
         return None, None
     pool = _Pool(dict.fromkeys(nd_a + B), mdp.n_states)
     index = {v: i for i, v in enumerate(pool.vectors)}
     ia, ib = [index[v] for v in nd_a], [index[v] for v in B]
-    best = {}
-    for parts_a in _partial_partitions(ia):
-        if not parts_a:
+    nd_mask = _mask(ia)
+    parts_b = [[_mask(t) for t in parts] for parts in _partial_partitions(ib) if parts]
+    out: dict = {}
+    for pa in _partial_partitions(ia):
+        if not pa:
             continue
-        a_things = [frozenset(t) for t in parts_a]
-        for parts_b in _partial_partitions(ib):
-            if not parts_b:
-                continue
-            b_things = [frozenset(t) for t in parts_b]
-            key = tuple(thing_conditions(pool, a_things, b_things, frozenset(ia)).values())
-            m, n = len(a_things), len(b_things)
-            bound = Fraction(n, n + m)
-            if key not in best or bound > best[key][0]:
-                best[key] = (bound, m, n, a_things, b_things)
-    return best, pool
+        am = [_mask(t) for t in pa]
+        for bm in parts_b:
+            key = _conditions_masks(pool, am, bm, nd_mask)
+            slot = out.setdefault(key, {})
+            mn = (len(am), len(bm))
+            if mn not in slot:
+                slot[mn] = (am, bm)
+    return out, pool
+
+
+def _bits(mask: int) -> list:
+    return [i for i in range(mask.bit_length()) if mask >> i & 1]
+
+
+def _best(slot: dict) -> tuple:
+    """The largest bound ``n/(n+m)`` of one key's decompositions and its ``(m, n)``."""
+    m, n = max(slot, key=lambda mn: (Fraction(mn[1], mn[0] + mn[1]), -mn[0]))
+    return Fraction(n, n + m), (m, n)
 
 
 @dataclass
@@ -214,6 +402,7 @@ class _Cell:
     largest_bound: Fraction = Fraction(0)
     states: set = field(default_factory=set)
     counterexample: dict | None = None
+    by_mn: dict = field(default_factory=dict)  # (m, n) -> [cases, first counterexample or None]
 
 
 @dataclass(repr=False)
@@ -230,9 +419,12 @@ class FrontierResult:
     generic: int
     seed: int
     structured: bool
+    level: str = "rsd"
+    max_options: int = 5
     rows: list = field(default_factory=list)
     cases: int = 0
     skipped: int = 0
+    skipped_by_states: dict = field(default_factory=dict)
     over_limit: int = 0
     votes: int = 0
     seconds: float = 0.0
@@ -243,7 +435,11 @@ class FrontierResult:
                f"generic rational vectors (seed {self.seed})")
         if self.structured:
             fam += "; hub gadgets k = 2, 3 (rewards 0..n-1 and the generic vectors)"
-        return fam + f"; criteria: {', '.join(_crit_name(c) for c in self.criteria)}"
+        lev = ("RSDs" if self.level == "rsd" else "the criterion's level (RSDs for average, f(gamma) for discounted, "
+               "the functions f for Blackwell)")
+        return (fam + f"; criteria: {', '.join(_crit_name(c) for c in self.criteria)}; conditions decided on {lev}; "
+                f"splits with more than {self.max_options} vectors on a side skipped ({self.skipped} split-criterion "
+                f"cases)")
 
     def __repr__(self) -> str:
         bad = sum(r["status"] == "counterexample" for r in self.rows)
@@ -254,7 +450,8 @@ class FrontierResult:
         return {"max_states": self.max_states, "criteria": [_crit_name(c) for c in self.criteria],
                 "generic_rewards": self.generic, "seed": self.seed, "structured": self.structured,
                 "coverage": self.coverage(), "conditions": list(CONDITIONS), "cases": self.cases,
-                "skipped_cases": self.skipped, "votes_over_limit": self.over_limit, "votes": self.votes, "rows": self.rows,
+                "level": self.level, "max_options": self.max_options, "skipped_cases": self.skipped,
+                "skipped_by_states": {str(k): v for k, v in sorted(self.skipped_by_states.items())}, "votes_over_limit": self.over_limit, "votes": self.votes, "rows": self.rows,
                 "seconds": round(self.seconds, 2)}
 
     def csv_text(self) -> str:
@@ -262,8 +459,9 @@ class FrontierResult:
         w = csv.DictWriter(buf, fieldnames=FRONTIER_COLUMNS, lineterminator="\n")
         w.writeheader()
         for r in self.rows:
-            w.writerow({**r, "states": " ".join(map(str, r["states"])),
-                        "counterexample": "" if r["counterexample"] is None else r["counterexample"]["summary"]})
+            w.writerow({**{c: r[c] for c in FRONTIER_COLUMNS}, "states": " ".join(map(str, r["states"])),
+                        "counterexample": "" if r["counterexample"] is None else r["counterexample"]["summary"],
+                        "by_mn": _by_mn_text(r["by_mn"])})
         return buf.getvalue()
 
     def table(self) -> str:
@@ -295,8 +493,17 @@ def _families(max_states, generic, seed, structured):
 
 
 def run_frontier(max_states: int = 3, *, criteria=DEFAULT_FRONTIER_CRITERIA, generic: int = 2, seed: int = 0,
-                 structured: bool = True, progress=None) -> FrontierResult:
+                 structured: bool = True, level: str = "rsd", max_options: int | None = None,
+                 progress=None) -> FrontierResult:
     """Map the fractional law's frontier on the census family (see the module docstring).
+
+    ``level`` ``"rsd"`` decides the conditions on RSDs for every criterion; ``"criterion"`` on
+    the vectors the criterion acts on (see :func:`_case_structure`), where the exchangeability
+    argument of PS14/PS16a applies to every criterion (theorem labels ``PS14v``, ``PS16av``).
+    ``max_options`` (default :data:`MAX_THING_OPTIONS`): splits with more vectors on a side are
+    skipped and counted. Votes on the census family come from
+    :func:`~workbench.power._census.fastvote.split_votes` (exact; equal to ``orbit_vote``),
+    on the gadgets from ``orbit_vote``.
 
     Examples
     --------
@@ -304,65 +511,119 @@ def run_frontier(max_states: int = 3, *, criteria=DEFAULT_FRONTIER_CRITERIA, gen
     >>> [(r["theorem"], r["status"]) for r in res.rows][:2]
     [('PS14', 'holds'), ('', 'holds')]
     """
+    check_census_size(max_states, generic)
+    if level not in LEVELS:
+        raise WorkbenchError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    cap = MAX_THING_OPTIONS if max_options is None else int(max_options)
+    if cap < 1:
+        raise WorkbenchError(f"max_options must be at least 1, got {max_options}")
+    criteria = tuple(criteria)
+    t0 = time.perf_counter()
+    res = FrontierResult(max_states, criteria, generic, seed, structured, level, cap)
+    _run_cases(res, _families(max_states, generic, seed, structured), progress)
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _run_cases(res: FrontierResult, cases, progress=None) -> None:
+    """Fill ``res.rows`` from ``cases`` (``(where, mdp, a, b, rewards, average_only)`` tuples)."""
     from workbench.power._census.brute import brute_force_vote
+    from workbench.power._census.fastvote import MAX_FAST_STATES, split_votes
     from workbench.power._lab.registry import VOTE_METHOD
     from workbench.power._orbits.votes import orbit_vote
 
-    check_census_size(max_states, generic)
-    criteria = tuple(criteria)
-    t0 = time.perf_counter()
-    res = FrontierResult(max_states, criteria, generic, seed, structured)
+    criteria, level, cap = res.criteria, res.level, res.max_options
     cells: dict = {}
-    for done, (where, mdp, a, b, rewards, gadget) in enumerate(_families(max_states, generic, seed, structured)):
+    for done, (where, mdp, a, b, rewards, gadget) in enumerate(cases):
         if progress:
             progress(done, None)
-        best, pool = _case_structure(mdp, a, b)
-        if best is None:
-            res.skipped += len(criteria)
-            continue
+        structures: dict = {}
         for crit in criteria:
             if gadget and crit.name != "average":
                 continue
+            lkey = "rsd" if level == "rsd" or crit.name == "average" else _crit_name(crit)
+            if lkey not in structures:
+                structures[lkey] = _case_structure(mdp, a, b, level=level, criterion=crit, max_options=cap)
+            keys, pool = structures[lkey]
+            if keys is None:
+                res.skipped += 1
+                res.skipped_by_states[mdp.n_states] = res.skipped_by_states.get(mdp.n_states, 0) + 1
+                continue
             cname = _crit_name(crit)
             res.cases += 1
-            failed: dict = {}
-            for r in rewards:
-                try:
-                    v = orbit_vote(mdp, "s0", a, b, r, crit, method=VOTE_METHOD)
-                except EnumerationTooLarge:  # the hub gadgets under Blackwell / discounted criteria
-                    res.over_limit += 1
-                    continue
-                res.votes += 1
-                for key, hyp in best.items():
-                    if key not in failed and v.weak_fraction_b < hyp[0]:
-                        failed[key] = (r, v)
-            for key, (bound, m, n, at, bt) in best.items():
+            if mdp.n_states <= MAX_FAST_STATES:
+                counts = split_votes(mdp, "s0", a, b, rewards, crit)
+            else:
+                counts = []
+                for r in rewards:
+                    try:
+                        v = orbit_vote(mdp, "s0", a, b, r, crit, method=VOTE_METHOD)
+                        counts.append((v.a_strict, v.b_strict, v.tie, v.orbit_size))
+                    except EnumerationTooLarge:  # pragma: no cover - the gadgets are average-only
+                        res.over_limit += 1
+                        counts.append(None)
+            res.votes += sum(c is not None for c in counts)
+            weak = [None if c is None else Fraction(c[1] + c[2], c[3]) for c in counts]
+            for key, slot in keys.items():
+                bound, mn_best = _best(slot)
                 cell = cells.setdefault((key, cname), _Cell())
                 cell.cases += 1
                 cell.largest_bound = max(cell.largest_bound, bound)
                 cell.states.add(mdp.n_states)
-                if key in failed and cell.counterexample is None:
-                    r, v = failed[key]
-                    bf = brute_force_vote(mdp, "s0", a, b, r, crit)
-                    name = lambda t: "{" + ", ".join(  # noqa: E731
-                        "(" + " ".join(_fs(c) for c in pool.vectors[i]) + ")" for i in sorted(t)) + "}"
-                    reward = " ".join(_fs(x) for x in r)
-                    cell.counterexample = {
-                        "where": where, "n_states": mdp.n_states, "a": a, "b": b, "m": m, "n": n,
-                        "bound": _fs(bound), "reward": reward, "weak_fraction_b": _fs(v.weak_fraction_b),
-                        "vote": {"a_strict": v.a_strict, "b_strict": v.b_strict, "tie": v.tie,
-                                 "orbit_size": v.orbit_size},
-                        "a_things": [name(t) for t in at], "b_things": [name(t) for t in bt],
-                        "brute_force_vote": list(bf),
-                        "brute_force_agrees": tuple(bf) == (v.a_strict, v.b_strict, v.tie, v.orbit_size),
-                        "summary": (f"{where}, A = {','.join(a)}, B = {','.join(b)}, m = {m}, n = {n}, reward "
-                                    f"{reward}: weak fraction {_fs(v.weak_fraction_b)} < {_fs(bound)}"),
-                    }
+                for mn, (am, bm) in sorted(slot.items()):
+                    b_mn = Fraction(mn[1], sum(mn))
+                    sub = cell.by_mn.setdefault(mn, [0, None])
+                    sub[0] += 1
+                    need = sub[1] is None or (mn == mn_best and cell.counterexample is None)
+                    if not need:
+                        continue
+                    hit = next((i for i, w in enumerate(weak) if w is not None and w < b_mn), None)
+                    if hit is None:
+                        continue
+                    cx = _certificate(where, mdp, a, b, mn, b_mn, rewards[hit], counts[hit], am, bm, pool, crit,
+                                      brute_force_vote)
+                    if sub[1] is None:
+                        sub[1] = cx
+                    if mn == mn_best and cell.counterexample is None:
+                        cell.counterexample = cx
     for (key, cname), cell in sorted(cells.items(), key=lambda kv: (tuple(not x for x in kv[0][0]),
                                                                    [_crit_name(c) for c in criteria].index(kv[0][1]))):
-        res.rows.append({**dict(zip(CONDITIONS, key)), "criterion": cname, "theorem": _theorem(key, cname),
+        crit_name = cname.split(":")[0]
+        res.rows.append({**dict(zip(CONDITIONS, key)), "criterion": cname,
+                         "theorem": _theorem(key, crit_name, level),
                          "status": "holds" if cell.counterexample is None else "counterexample", "cases": cell.cases,
                          "largest_bound": _fs(cell.largest_bound), "states": sorted(cell.states),
-                         "counterexample": cell.counterexample})
-    res.seconds = time.perf_counter() - t0
-    return res
+                         "counterexample": cell.counterexample,
+                         "by_mn": {f"{m}:{n}": {"cases": c, "counterexample": cx}
+                                   for (m, n), (c, cx) in sorted(cell.by_mn.items())}})
+
+
+def _certificate(where, mdp, a, b, mn, bound, r, count, am, bm, pool, crit, brute_force_vote) -> dict:
+    """A counterexample record, re-checked by the independent brute force."""
+    m, n = mn
+    a_s, b_s, tie, size = count
+    weak = Fraction(b_s + tie, size)
+    bf = brute_force_vote(mdp, "s0", a, b, r, crit)
+    name = lambda t: "{" + ", ".join(  # noqa: E731
+        "(" + " ".join(_coord(c) for c in pool.vectors[i]) + ")" for i in _bits(t)) + "}"
+    reward = " ".join(_fs(x) for x in r)
+    return {
+        "where": where, "n_states": mdp.n_states, "a": a, "b": b, "m": m, "n": n,
+        "bound": _fs(bound), "reward": reward, "weak_fraction_b": _fs(weak),
+        "vote": {"a_strict": a_s, "b_strict": b_s, "tie": tie, "orbit_size": size},
+        "a_things": [name(t) for t in am], "b_things": [name(t) for t in bm],
+        "brute_force_vote": list(bf), "brute_force_agrees": tuple(bf) == (a_s, b_s, tie, size),
+        "summary": (f"{where}, A = {','.join(a)}, B = {','.join(b)}, m = {m}, n = {n}, reward "
+                    f"{reward}: weak fraction {_fs(weak)} < {_fs(bound)}"),
+    }
+
+
+def _coord(c) -> str:
+    """One coordinate of a level vector: a number, or ``N(γ)/d(γ)`` of a visit distribution function."""
+    if isinstance(c, tuple):
+        if not c:
+            return "0"
+        num, den = c
+        poly = lambda p: "[" + ",".join(_fs(x) for x in p) + "]"  # noqa: E731
+        return f"{poly(num)}/{poly(den)}"
+    return _fs(c)
