@@ -12,7 +12,8 @@ and ``DIR/census.json`` and finished classes to ``DIR/census_progress.jsonl`` (a
 same settings skips them).
 
 frontier JSON: ``{"conditions": [...], "criteria", "coverage", "cases", "rows": [{condition: bool, ...,
-"criterion", "theorem", "status", "cases", "largest_bound", "states", "counterexample": null | {...}}]}``;
+"criterion", "theorem", "status", "cases", "largest_bound", "states", "counterexample": null | {...},
+"by_mn": {"m:n": {"cases", "counterexample"}}}], "level", "max_options", "skipped_cases", ...}``;
 ``--out DIR`` writes ``frontier.csv``, ``frontier.json`` and ``frontier.txt``.
 
 check JSON: ``{"cases_checked": int, "coverage": str, "counterexample": null | {"toml": str,
@@ -157,7 +158,7 @@ def run_frontier_command(args) -> int:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(out / "frontier.csv", res.csv_text())
         atomic_write_json(out / "frontier.json", res.to_json())
-        atomic_write_text(out / "frontier.txt", res.table() + "\n")
+        atomic_write_text(out / "frontier.txt", res.table() + "\n\n" + res.mn_table() + "\n")
     if args.json:
         print_json(res.to_json())
         return 0

@@ -7,10 +7,12 @@ and ``n >= 1`` pairwise disjoint non-empty sets of B's RSDs (the B-things). Its 
 .. math:: w_B(r) = \\frac{\\#\\{r' \\in \\mathrm{Orbit}(r) : V_B(r') \\ge V_A(r')\\}}{|\\mathrm{Orbit}(r)|}
           \\ge \\frac{n}{n+m}
 
-for every reward ``r`` of the family, under the criterion of the row (votes by the exact orbit
-engine; the things are always RSD sets, so the conditions are structural and the criterion
-only decides the vote). A state permutation ``σ`` acts on an RSD by permuting coordinates and
-on a thing elementwise. For each decomposition the frontier records seven conditions:
+for every reward ``r`` of the family, under the criterion of the row (exact orbit votes). The
+things are sets of *level vectors*: RSDs (``level="rsd"``, the default, for every criterion), or
+what the row's criterion acts on (``level="criterion"``: RSDs for average, ``f(γ)`` for
+discounted, the visit distribution functions ``f`` for Blackwell). A state permutation ``σ``
+acts on a vector by permuting coordinates and on a thing elementwise. For each decomposition
+the frontier records seven conditions:
 
 ``cover``           the A-things cover ND(A) (so A's value is its best thing's value);
 ``equal_shapes``    every thing is ``σ·X`` for some ``σ``, with ``X`` the first A-thing;
@@ -24,15 +26,23 @@ on a thing elementwise. For each decomposition the frontier records seven condit
 
 With ``cover`` and all three swap conditions the things' values are exchangeable over the
 orbit under average reward, so the law holds (PS16a; with ``disjoint`` it is PS14's setting):
-rows with these conditions under ``average`` are labelled with the theorem. Every other
+rows with these conditions under ``average`` are labelled with the theorem. At the criterion's
+level the same argument holds for every criterion (a value is ``max_{v∈T} r·v`` on the
+level vectors; Blackwell is the discounted order for γ near 1): labels ``PS14v``/``PS16av``.
+RSD-level conditions carry no theorem under discounted or Blackwell criteria, where transient
+states change the values (docs/conjecture-lab.md, "Which level the conditions live on"). Every other
 combination is open ground, and the table says, per combination and criterion, whether the
 law held on every case of the families or gives the first counterexample met. Cases are met
 in increasing number of states (classes in canonical order, splits, then rewards with order
 types before generic ones), so a counterexample from the exhaustive family has the fewest
 states of its combination; each is re-checked by the independent brute force
 (:func:`~workbench.power._census.brute.brute_force_vote`). For one case and one combination
-only the decomposition with the largest ``n/(n+m)`` matters (a failure of a weaker bound is a
-failure of the stronger one).
+only the decomposition with the largest ``n/(n+m)`` decides the row (a failure of a weaker
+bound is a failure of the stronger one); each row also keeps one cell per ``(m, n)`` (``by_mn``)
+with its own first counterexample, so that, e.g., "two B-things against one" has its own
+smallest counterexample. :func:`run_hub_family` runs the same table on structured hub variants
+(:func:`hub_variants`, up to 7 states) and :func:`equal_shape_cells` decides the ``m = 1``,
+``cover``, ``equal_shapes`` cells on every split with no option cap.
 
 Families: the census family (:mod:`~workbench.power._census.enumeration`, 1..K states, every
 disjoint root split once per automorphism orbit, every order type with values ``0..n-1`` and
@@ -42,7 +52,9 @@ show counting options alone is not enough: ``k`` 2-cycles through one hub (livin
 the transient states make their orbits larger than the exact limit).
 
 Conditions are decided by brute force over all ``n!`` state permutations, so cases are small;
-a case with more than :data:`MAX_THING_OPTIONS` RSDs on either side is skipped and counted.
+a case with more than ``max_options`` (default :data:`MAX_THING_OPTIONS`) vectors on either
+side is skipped and counted (``skipped``, ``skipped_by_states``). Votes on the census family
+come from :func:`~workbench.power._census.fastvote.split_votes` (exact, the orbit engine's counts).
 
 References
 ----------
@@ -176,8 +188,10 @@ def run_hub_family(max_states: int = 7, *, criteria=(Average(),), generic: int =
     Examples
     --------
     >>> res = run_hub_family(5)
-    >>> sorted({r["states"][0] for r in res.rows})
-    [5]
+    >>> counting = (True, True, False, True, True, False, False)  # no copies, no cross swaps, overlapping
+    >>> row = next(r for r in res.rows if tuple(r[c] for c in CONDITIONS) == counting)
+    >>> row["by_mn"]["1:2"]["counterexample"]["summary"]
+    'hub variant k=2 c=2 cd=2 pd=-1 pl=0 (5 states), A = d1, B = h, m = 1, n = 2, reward 0 0 0 0 1: weak fraction 3/5 < 2/3'
     """
     if level not in LEVELS:
         raise WorkbenchError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
@@ -476,6 +490,19 @@ class FrontierResult:
                          f"{r['largest_bound']:>5}  {res}")
         return "\n".join(lines)
 
+    def mn_table(self) -> str:
+        """Per row and ``(m, n)``: cases, and the first counterexample's states and weak fraction."""
+        lines = ["per (m, n): m:n holds (cases) | m:n FAILS (cases; first counterexample: states, weak fraction < bound)"]
+        for r in self.rows:
+            flags = "".join("+" if r[c] else "." for c in CONDITIONS)
+            cells = []
+            for mn, v in r["by_mn"].items():
+                cx = v["counterexample"]
+                cells.append(f"{mn} holds ({v['cases']})" if cx is None else
+                             f"{mn} FAILS ({v['cases']}; {cx['n_states']} states, {cx['weak_fraction_b']} < {cx['bound']})")
+            lines.append(f"{flags} {r['criterion']:<16} " + " | ".join(cells))
+        return "\n".join(lines)
+
 
 def _families(max_states, generic, seed, structured):
     for k in range(1, max_states + 1):
@@ -627,3 +654,70 @@ def _coord(c) -> str:
         poly = lambda p: "[" + ",".join(_fs(x) for x in p) + "]"  # noqa: E731
         return f"{poly(num)}/{poly(den)}"
     return _fs(c)
+
+
+def equal_shape_cells(max_states: int = 4, *, criteria=(Average(),), generic: int = 2, seed: int = 0,
+                      progress=None) -> dict:
+    """The ``(1, n)`` cells with ``cover`` and ``equal_shapes``, on every split, without an option cap.
+
+    With ``m = 1`` and ``cover`` the A-thing is ``X = ND(A)`` itself, and ``equal_shapes`` makes
+    every B-thing an image ``σ·X`` inside B's RSDs; so these decompositions are the sets of
+    ``n >= 1`` pairwise disjoint images of ``X`` in ``B``, few even when B has many RSDs. For
+    every split of the census family (no :data:`MAX_THING_OPTIONS` cap) each such decomposition's
+    seven conditions are decided as in :func:`run_frontier` (RSD level) and its bound ``n/(n+1)``
+    tested on the family's rewards.
+
+    Returns ``{(condition key, criterion name, n): {"cases": int, "counterexample": dict | None}}``
+    with the first (fewest-state) counterexample, re-checked by brute force.
+
+    Examples
+    --------
+    >>> cells = equal_shape_cells(2)
+    >>> cells[(True,) * 7, "average", 1]["cases"], cells[(True,) * 7, "average", 1]["counterexample"]
+    (3, None)
+    """
+    from workbench.power._census.brute import brute_force_vote
+    from workbench.power._census.fastvote import split_votes
+    from workbench.power._visits.visits import non_dominated, options
+
+    check_census_size(max_states, generic)
+    out: dict = {}
+    for where, mdp, a, b, rewards, _ in _families(max_states, generic, seed, False):
+        if progress:
+            progress(where)
+        A = list(dict.fromkeys(f.rsd() for f in options(mdp, "s0", a)))
+        nd_a = [A[i] for i in non_dominated(A)]
+        B = list(dict.fromkeys(f.rsd() for f in options(mdp, "s0", b)))
+        pool = _Pool(dict.fromkeys(nd_a + B), mdp.n_states)
+        index = {v: i for i, v in enumerate(pool.vectors)}
+        X = _mask(index[v] for v in nd_a)
+        b_mask = _mask(index[v] for v in B)
+        images = sorted({t for t in pool.mask_images(X) if t > 0 and t & b_mask == t})
+        found: dict = {}
+
+        def extend(chosen, start):
+            if chosen:
+                key = _conditions_masks(pool, [X], list(chosen), X)
+                found.setdefault((key, len(chosen)), list(chosen))
+            for i in range(start, len(images)):
+                t = images[i]
+                if all(not (t & u) for u in chosen):
+                    extend(chosen + [t], i + 1)
+
+        extend([], 0)
+        if not found:
+            continue
+        for crit in criteria:
+            cname = _crit_name(crit)
+            counts = split_votes(mdp, "s0", a, b, rewards, crit)
+            weak = [Fraction(c[1] + c[2], c[3]) for c in counts]
+            for (key, n), bm in found.items():
+                cell = out.setdefault((key, cname, n), {"cases": 0, "counterexample": None})
+                cell["cases"] += 1
+                if cell["counterexample"] is None:
+                    bound = Fraction(n, n + 1)
+                    hit = next((i for i, w in enumerate(weak) if w < bound), None)
+                    if hit is not None:
+                        cell["counterexample"] = _certificate(where, mdp, a, b, (1, n), bound, rewards[hit],
+                                                              counts[hit], [X], bm, pool, crit, brute_force_vote)
+    return out
