@@ -106,3 +106,26 @@ def test_frontier_cli_level_and_cap(capsys):
     assert data["level"] == "criterion" and data["max_options"] == 3
     assert main(["conjecture", "frontier", "--max-options", "9"]) == 2
     assert "at most 6" in capsys.readouterr().err
+
+
+def test_equal_shape_cells_agree_with_the_frontier_and_cover_capped_splits():
+    from workbench.power._census.frontier import equal_shape_cells
+
+    cells = equal_shape_cells(3)
+    res = run_frontier(3, criteria=(Average(),), structured=False)
+    by_key = {tuple(r[c] for c in CONDITIONS): r for r in res.rows}
+    checked = 0
+    for (key, crit, n), cell in cells.items():
+        if not (key[0] and key[1]):
+            continue  # cover and equal shapes are what this search is for
+        row = by_key.get(key)
+        sub = row and row["by_mn"].get(f"1:{n}")
+        if sub is None:
+            continue
+        checked += 1
+        assert cell["cases"] >= sub["cases"]  # no option cap here
+        if sub["counterexample"] is not None:
+            assert cell["counterexample"]["n_states"] == sub["counterexample"]["n_states"]
+        if cell["counterexample"] is not None:
+            assert cell["counterexample"]["brute_force_agrees"]
+    assert checked >= 5
