@@ -89,14 +89,21 @@ def test_frontier_by_mn_and_option_cap():
 
 def test_hub_variants_smallest_counting_counterexample():
     """Counting options (cover, equal shapes, swaps on A and B; no copies, cross swaps or disjointness)
-    with m = 1, n = 2 fails on a 5-state hub variant: s0 <-> d1 against s0 -> h, h <-> x1, h <-> x2."""
+    with m = 1, n = 2 fails on the 4-state star and on a 5-state hub variant (s0 <-> d1 against
+    s0 -> h, h <-> x1, h <-> x2); with n = 3 on the 5-state star."""
     sizes = sorted(m.n_states for _, m, _, _ in hub_variants(5))
     assert sizes[0] == 4 and sizes[-1] == 5
     res = run_hub_family(5)
     row = next(r for r in res.rows if tuple(r[c] for c in CONDITIONS) == (True, True, False, True, True, False, False))
-    cx = row["by_mn"]["1:2"]["counterexample"]
-    assert cx["n_states"] == 5 and Fraction(cx["weak_fraction_b"]) == Fraction(3, 5) < Fraction(2, 3)
-    assert cx["brute_force_agrees"]
+    for mn, states, weak in (("1:2", 4, Fraction(1, 2)), ("1:3", 5, Fraction(3, 5))):
+        cx = row["by_mn"][mn]["counterexample"]
+        assert cx["n_states"] == states and Fraction(cx["weak_fraction_b"]) == weak < Fraction(cx["bound"])
+        assert cx["brute_force_agrees"]
+    hubs = run_hub_family(5)
+    hubs_only = [v for v in hub_variants(5) if v[0].startswith("hub")]
+    m = next(v for v in hubs_only if v[0].startswith("hub variant k=2 c=2 cd=2 pd=-1 pl=0"))[1]
+    assert brute_force_vote(m, "s0", ["d1"], ["h"], [0, 0, 0, 0, 1]) == (2, 3, 0, 5)  # 3/5 < 2/3
+    assert hubs.cases >= len(hubs_only)
 
 
 def test_frontier_cli_level_and_cap(capsys):

@@ -124,8 +124,19 @@ def hub_variants(max_states: int = 7):
     ``cd ∈ {1, 2, 3}``, ``k ∈ {2, 3}``, ``c ∈ {2, 3}``; A is the dying first action(s), B the
     living one(s). :func:`hub_gadget` is ``pd = 1, cd = 2, pl = 1, c = 2``. Variants with the same
     ``(A, B)`` RSD structure but more states are kept: the search reports the smallest.
+
+    Also the *stars* (``k + 2`` states, ``k >= 2``): ``s0`` with a self-loop, ``s0 <-> a1`` (A =
+    ``{s0, a1}``: a loop and a 2-cycle at ``s0``) and ``k`` states ``b_i`` with a self-loop and an
+    edge back to ``s0`` (B = ``{b_1..b_k}``: each a loop and a 2-cycle through ``s0``, an image of
+    A's pair, all overlapping A at ``s0``).
     """
     from workbench.power._mdp.mdp import MDP
+
+    for k in range(2, max_states - 1):
+        succ = {"s0": ["s0", "a1"] + [f"b{i}" for i in range(1, k + 1)], "a1": ["s0"]}
+        succ.update({f"b{i}": ["s0", f"b{i}"] for i in range(1, k + 1)})
+        yield (f"star k={k} ({k + 2} states)", MDP.from_successors(succ, name=f"star_{k}", start="s0"), ["s0", "a1"],
+               [f"b{i}" for i in range(1, k + 1)])
 
     for k in (2, 3):
         for c in (2, 3):
@@ -181,9 +192,10 @@ def hub_variants(max_states: int = 7):
 
 
 def run_hub_family(max_states: int = 7, *, criteria=(Average(),), generic: int = 2, seed: int = 0,
-                   level: str = "rsd", max_options: int | None = None) -> FrontierResult:
+                   level: str = "rsd", max_options: int = 6) -> FrontierResult:
     """The frontier on :func:`hub_variants` (every order type with values ``0..n-1`` and
-    ``generic`` rational rewards per variant), in increasing number of states.
+    ``generic`` rational rewards per variant), in increasing number of states. The option cap
+    is 6 here (a star with ``k`` B-states has ``2k`` B-RSDs).
 
     Examples
     --------
@@ -191,11 +203,13 @@ def run_hub_family(max_states: int = 7, *, criteria=(Average(),), generic: int =
     >>> counting = (True, True, False, True, True, False, False)  # no copies, no cross swaps, overlapping
     >>> row = next(r for r in res.rows if tuple(r[c] for c in CONDITIONS) == counting)
     >>> row["by_mn"]["1:2"]["counterexample"]["summary"]
-    'hub variant k=2 c=2 cd=2 pd=-1 pl=0 (5 states), A = d1, B = h, m = 1, n = 2, reward 0 0 0 0 1: weak fraction 3/5 < 2/3'
+    'star k=2 (4 states), A = s0,a1, B = b1,b2, m = 1, n = 2, reward 0 0 0 1: weak fraction 1/2 < 2/3'
+    >>> row["by_mn"]["1:3"]["counterexample"]["summary"]
+    'star k=3 (5 states), A = s0,a1, B = b1,b2,b3, m = 1, n = 3, reward 0 0 0 0 1: weak fraction 3/5 < 3/4'
     """
     if level not in LEVELS:
         raise WorkbenchError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    cap = MAX_THING_OPTIONS if max_options is None else int(max_options)
+    cap = int(max_options)
     t0 = time.perf_counter()
     res = FrontierResult(max_states, tuple(criteria), generic, seed, False, level, cap)
     variants = sorted(hub_variants(max_states), key=lambda v: v[1].n_states)
