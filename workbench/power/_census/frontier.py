@@ -439,7 +439,10 @@ class FrontierResult:
 
     ``rows`` are dicts with :data:`FRONTIER_COLUMNS`; ``status`` is ``holds`` (every case of the
     combination satisfied its largest bound on every reward of the family) or ``counterexample``
-    (the first failing case, re-checked by brute force, under ``counterexample``).
+    (the first failing case, re-checked by brute force, under ``counterexample``); ``by_mn`` maps
+    ``"m:n"`` to that cell's case count and first counterexample. ``level`` and ``max_options``
+    are the run's settings; ``skipped`` counts split-criterion cases over the option cap
+    (``skipped_by_states`` by MDP size).
     """
 
     max_states: int
