@@ -395,8 +395,15 @@ def _branch_and_bound_compiled(W, n_a: int, values_desc, mult_desc, n: int, pair
     size = max(sum(abs(x) for x in row) for row in level) * vmax
     rounded = 2 * size >= 2**62
     if rounded:
-        conv_w = lambda x: float(Fraction(x, wmax))  # noqa: E731
-        conv_v = lambda x: float(Fraction(x, vmax))  # noqa: E731
+        # scaled to [-1, 1]: one rounding per number (int -> float is correctly rounded and the
+        # power of two is exact; no overflow or underflow below 2**1000)
+        if max(wmax, vmax).bit_length() < 1000:
+            sw, sv = 2.0**-wmax.bit_length(), 2.0**-vmax.bit_length()
+            conv_w = lambda x: float(x) * sw  # noqa: E731
+            conv_v = lambda x: float(x) * sv  # noqa: E731
+        else:
+            conv_w = lambda x: float(Fraction(x, wmax))  # noqa: E731
+            conv_v = lambda x: float(Fraction(x, vmax))  # noqa: E731
         dtype = np.float64
         k_ = max(k, 1)
         # |computed - exact| <= eps for every bound of an option or of a difference of two, and
@@ -418,8 +425,9 @@ def _branch_and_bound_compiled(W, n_a: int, values_desc, mult_desc, n: int, pair
         down, up = rest[:k], rest[::-1][:k]
         tops[d, :len(down)] = down
         bots[d, :len(up)] = up
-    # each option's positions by exact weight, largest first (rounded weights may tie)
-    order = np.array([sorted(range(k), key=lambda j: -row[j]) for row in level], dtype=np.int64).reshape(nopt, k)
+    # each option's positions by weight, largest first (float rounding is monotone: the order
+    # of the stored weights, for which the bound is the exact rearrangement bound)
+    order = np.argsort(-Wm, axis=1, kind="stable").astype(np.int64)
     n_irr = n - k
     mmax = max(mult_desc)
     ways = np.zeros((n_irr + 1, mmax + 1), dtype=np.int64)

@@ -362,14 +362,15 @@ def _integer_discounted(visits, gamma):
     ``q^m d(p/q)`` are integers.
     """
     p, q = gamma.numerator, gamma.denominator
-    deg = max(f.degree() for f in visits)
+    degs = [f.degree() for f in visits]
+    deg = max(degs)
     pp, qq = [1], [1]
     for _ in range(deg):
         pp.append(pp[-1] * p)
         qq.append(qq[-1] * q)
     rows, dens = [], []
-    for f in visits:
-        m = f.degree() - 1
+    for f, m in zip(visits, degs):
+        m -= 1
         out = []
         for poly in f.numerators + (f.denominator,):
             acc = 0
