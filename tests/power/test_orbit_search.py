@@ -173,6 +173,11 @@ def test_compiled_search_hands_rounded_near_ties_to_the_exact_search(monkeypatch
     got = search._branch_and_bound_compiled(W, 2, types, [r.count(t) for t in types], 6)
     assert handed and handed[0] > 0
     assert got[:3] == brute_force_sets(A, B, r)
+    # distinct values, ties where 0 + 3 = 1 + 2: the enumerated completions hand them over too
+    A, B, r = [[(X, X, 0, 0)]], [[(0, 0, X, X)]], [0, 1, 2, 3]
+    got = search._branch_and_bound_compiled([[[X, X, 0, 0], [0, 0, X, X]]], 1, [3, 2, 1, 0], [1, 1, 1, 1], 4)
+    assert handed[-1] > 0
+    assert got[:3] == brute_force_sets(A, B, r) == (8, 8, 8)
 
 
 def test_compiled_search_counts_the_benchmark_cases_exactly(compiled):

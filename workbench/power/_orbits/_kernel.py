@@ -22,12 +22,22 @@ are dropped for the subtree: they never change their side's best value.
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 from numba import njit
 
 __all__: list = []
 
 _A, _B, _TIE, _OPEN, _CLOSE = 0, 1, 2, 3, 4
+#: Most remaining values whose orders are enumerated instead of bounded.
+_SMALL = 4
+#: Every order of ``_SMALL`` values, those of the first ``r`` values first (the first ``r!`` rows
+#: restricted to their first ``r`` columns are the orders of ``r`` values).
+_PERMS = np.array(sorted(itertools.permutations(range(_SMALL)), key=lambda p: [max(p[:i + 1]) for i in range(_SMALL)][::-1]),
+                  dtype=np.int64)
+_N_PERMS = np.array([math.factorial(r) for r in range(_SMALL + 1)], dtype=np.int64)
 
 
 @njit(cache=True, nogil=True)
@@ -77,6 +87,46 @@ def _difference_bounds(W, a, b, P, freelist, R, top, bot, buf):
             hi += w * bot[u]
             lo += w * top[u]
     return lo, hi
+
+
+@njit(cache=True, nogil=True)
+def _distinct(top, n):
+    for i in range(n - 1):
+        if top[i] == top[i + 1]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _completions(W, P, live, nl, nla, freelist, R, top, gap, res):
+    """Outcomes of the ``R <= _SMALL`` completions of a node whose remaining values are distinct and
+    all go to its free positions, added to ``res`` (A, B, tie); False (and ``res`` unusable) if
+    one of them is within the rounding margin ``gap``."""
+    for p in range(_N_PERMS[R]):
+        bestA = bestB = P[live[0]]
+        for i in range(nl):
+            o = live[i]
+            s = P[o]
+            for t in range(R):
+                s += W[o, freelist[t]] * top[_PERMS[p, t]]
+            if i == 0 or i == nla:
+                if i == 0:
+                    bestA = s
+                else:
+                    bestB = s
+            elif i < nla:
+                bestA = max(bestA, s)
+            else:
+                bestB = max(bestB, s)
+        if bestA - bestB > gap:
+            res[_A] += 1
+        elif bestB - bestA > gap:
+            res[_B] += 1
+        elif gap == 0:
+            res[_TIE] += 1
+        else:
+            return False
+    return True
 
 
 @njit(cache=True, nogil=True)
@@ -204,6 +254,7 @@ def branch_and_bound(W, nA, down, vals, mult, n_irr, tops, bots, ways, pairwise,
     hi_s = np.zeros(nopt, dtype=W.dtype)
     buf = np.zeros(k + 1, dtype=W.dtype)
     cur = np.zeros(k, dtype=np.int64)
+    res = np.zeros(3, dtype=np.int64)
     vidx = np.full(k, T, dtype=np.int64)
     cap = 64
     n_close = 0
@@ -292,6 +343,13 @@ def branch_and_bound(W, nA, down, vals, mult, n_irr, tops, bots, ways, pairwise,
                 n += 1
         Rd[c] = n
         nodes += 1
+        if 0 < n <= _SMALL and irr[c] == 0 and _distinct(tops[c], n):
+            # a few distinct values left for as many positions: count the completions directly
+            res[:] = 0
+            if _completions(W, P[c], live[c], nl, nliveA[d], freelist[c], n, tops[c], gap, res):
+                for t in range(3):
+                    counts[T, t] += res[t] * mul[c]
+                continue
         out, nlive[c], nliveA[c] = _evaluate(W, down, P[c], live[c], nl, nliveA[d], free, freelist[c], n, tops[c],
                                              bots[c], lo_s, hi_s, buf, pairwise, gap, rounded)
         if out == _CLOSE:
