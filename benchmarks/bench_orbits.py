@@ -161,11 +161,10 @@ def main():
         return
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
           f"BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}")
-    import numba  # noqa: E402
-
-    warm, cold = compile_costs()
+    warm, cold = compile_costs()  # first: the in-process import of numba is part of it
+    import numba
     print(f"compiled search (numba {numba.__version__}), first call in a process: import {warm[0]:.3f} s, "
-          f"int64 + float64 kernels from the cache {warm[1]:.3f} + {warm[2]:.3f} s;  with a cold cache (subprocess): "
+          f"first int64 + float64 calls (numba's cache as found) {warm[1]:.3f} + {warm[2]:.3f} s;  with a cold cache (subprocess): "
           f"import {cold[0]:.3f} s, compile {cold[1]:.3f} + {cold[2]:.3f} s.  Not in the times below (steady state).")
     case("(a) gridworld(5, 2), average", gridworld(5, 2), "r0c0", ["r0c1"], ["r1c0"], list(range(10)), Average(),
          args.skip_loop)

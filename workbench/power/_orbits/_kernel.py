@@ -1,9 +1,12 @@
-"""The compiled depth-first branch and bound of orbit votes (numba, int64, exact).
+"""The compiled depth-first branch and bound of orbit votes (numba, exact counts).
 
 Imported only by :func:`workbench.power._orbits.search._branch_and_bound_compiled`, when a
 single-level vote is large enough to pay for loading numba (``import workbench.power`` never
-loads it). Every quantity is an int64 integer: the caller checks that every partial sum and
-bound, of an option and of the difference of two options, stays below ``2**62`` in size.
+loads it); compiled once and kept in numba's cache (``cache=True``). The arithmetic is int64
+when every partial sum and bound, of an option and of the difference of two options, stays
+below ``2**62`` in size (the caller checks), and otherwise float64 on weights and values scaled
+to ``[-1, 1]``: every float decision then holds with a margin ``gap`` above a rigorous rounding
+bound, and the nodes within the margin are returned to be settled exactly.
 
 A node fixes the positions of the ``d`` largest distinct values (all their copies). For each
 option it keeps the partial value ``P_o`` over the assigned positions; the rearrangement
@@ -17,7 +20,13 @@ inequality bounds the rest (Hardy, Littlewood & Pólya, Thm 368). A node is deci
   when the options share most of their weight (a discount close to 1).
 
 Options that can never exceed their side's ``a*`` (the upper bound of ``a - a*`` is at most 0)
-are dropped for the subtree: they never change their side's best value.
+are dropped for the subtree: they never change their side's best value. A node with at most
+``_SMALL`` distinct values left, all for its free positions, is not bounded: the orders of those
+values are enumerated and each completion compared exactly.
+
+References
+----------
+Hardy, Littlewood & Pólya, *Inequalities* (1952), Thm 368; Land & Doig, *Econometrica* 28 (1960).
 """
 
 from __future__ import annotations

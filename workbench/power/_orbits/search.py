@@ -27,6 +27,13 @@ as many nodes as there are arrangements of values on the relevant states (every 
 to a distinct arrangement), so the search never does more than (number of distinct values) x
 the work of enumerating the orbit, and usually far less.
 
+Single-level votes on orbits of at least :data:`COMPILED_ABOVE` arrangements run the same search
+depth first in compiled code (:func:`_branch_and_bound_compiled`, numba, :mod:`._kernel`), which
+also bounds the *difference* of two options (much tighter when they share most of their weight,
+as under a discount close to 1) and enumerates the orders of the last few distinct values
+instead of bounding them; its nodes within the rounding margin are handed back to
+:func:`_branch_and_bound`, which settles them exactly. Both give the same exact counts.
+
 References
 ----------
 Hardy, Littlewood & Pólya, *Inequalities* (1952), Thm 368 (the rearrangement inequality);
@@ -361,8 +368,9 @@ def _combination_blocks(cache, R, alpha, n_comb):
 
 
 #: Smallest orbit (arrangements on the relevant states) counted by the compiled search: below
-#: it the vectorised search is fast enough and loading numba (about 0.4 s) would dominate.
-COMPILED_ABOVE = 20_000
+#: it the vectorised search takes well under a second, and loading numba (about 0.4 s from its
+#: cache; compiling, once per installation, takes 10-40 s) would dominate.
+COMPILED_ABOVE = 200_000
 
 
 def _compiled_fits(W, mult_desc, n: int) -> bool:
@@ -448,7 +456,9 @@ def _branch_and_bound_compiled(W, n_a: int, values_desc, mult_desc, n: int, pair
             totals[s] += comp * int(counts[d, s])
     nodes = int(nodes)
     if n_close:  # the close calls of the rounded arithmetic, settled exactly
-        start = [(int(c_depth[i]), c_vidx[i], c_alive[i], int(c_mul[i])) for i in range(n_close)]
+        depth = c_depth[:n_close]
+        start = [(int(d), c_vidx[:n_close][depth == d], c_alive[:n_close][depth == d],
+                  [int(x) for x in c_mul[:n_close][depth == d]]) for d in np.unique(depth)]
         a_s, b_s, t, more = _branch_and_bound(W, n_a, values_desc, mult_desc, n, start=start)
         totals = [totals[0] + a_s, totals[1] + b_s, totals[2] + t]
         nodes += more - n_close  # the handed-over nodes were counted once already
