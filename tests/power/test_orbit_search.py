@@ -202,3 +202,20 @@ def test_integer_discounted_levels_are_a_positive_multiple_of_the_exact_ones():
         ratio = {Fraction(x) / y for row, erow in zip(ints, exact) for x, y in zip(row, erow) if y}
         assert len(ratio) == 1 and ratio.pop() > 0
         assert all((x == 0) == (y == 0) for row, erow in zip(ints, exact) for x, y in zip(row, erow))
+
+
+def test_integer_discounted_set_up_only_for_the_optimal_rule():
+    # Boltzmann sees the values themselves: orbit_vote must give it the exact f(γ), not a multiple
+    # (on the Wait! MDP the scaled vectors would give A 14 instead of 0 at temperature 5)
+    from pathlib import Path
+
+    from workbench.power import Boltzmann, load_mdp, options
+
+    m = load_mdp(Path(__file__).resolve().parents[2] / "mdps/wait.toml")
+    a, b, r, crit = ["candy"], ["wait"], [0, 0, 3, 2, 1], Discounted(Fraction(1, 2))
+    A, B = options(m, "start", a), options(m, "start", b)
+    exact = lambda X: [[f.at(crit.gamma)] for f in X]  # noqa: E731
+    for rule in [None, Boltzmann(0.5), Boltzmann(5.0)]:
+        kw = {} if rule is None else {"rule": rule}
+        assert triple(orbit_vote(m, "start", a, b, r, crit, **kw)) == triple(orbit_vote_sets(exact(A), exact(B), r, **kw))
+    assert triple(orbit_vote(m, "start", a, b, r, crit, rule=Boltzmann(5.0))) == (0, 60, 0)

@@ -357,7 +357,8 @@ def _integer_discounted(visits, gamma):
     """``[[D f(γ) for f in visits]]`` as Python integers, for one common ``D > 0``, or None when a
     coefficient of some ``f`` is not an integer.
 
-    The orbit vote only compares values, so any common positive scale gives the same counts;
+    The orbit vote under the optimal rule only compares values, so any common positive scale
+    gives the same counts;
     this skips the per-element :class:`~fractions.Fraction` arithmetic of ``f.at(γ)``. With
     ``γ = p/q`` and ``f_x = N_x / d`` of degree at most ``m``, ``q^m N_x(p/q)`` and
     ``q^m d(p/q)`` are integers.
@@ -449,8 +450,11 @@ def orbit_vote(mdp, state, a, b, reward, criterion=None, *, max_visits: int = MA
     A, B = options(mdp, state, a, max_visits=max_visits), options(mdp, state, b, max_visits=max_visits)
     if criterion.name == "blackwell":  # single-level criteria are pruned on their vectors later
         A, B = _prune(A, criterion), _prune(B, criterion)
-    lv = (_integer_discounted(list(A) + list(B), criterion.gamma) if criterion.name == "discounted" else None) \
-        or criterion.levels(list(A) + list(B))
+    # the optimal rule only compares values, so a common positive scale of the vectors changes
+    # nothing; other rules (e.g. Boltzmann) see the values themselves
+    optimal = isinstance(kwargs.get("rule") or IsOptimal(), IsOptimal)
+    lv = (_integer_discounted(list(A) + list(B), criterion.gamma) if optimal and criterion.name == "discounted"
+          else None) or criterion.levels(list(A) + list(B))
     optsA = [[lv[l][i] for l in range(len(lv))] for i in range(len(A))]
     optsB = [[lv[l][len(A) + i] for l in range(len(lv))] for i in range(len(B))]
     return orbit_vote_sets(optsA, optsB, reward, criterion=criterion.describe(), names=mdp.states,
