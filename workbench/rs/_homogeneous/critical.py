@@ -14,7 +14,7 @@ import numpy as np
 
 from workbench._errors import WorkbenchError
 from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
-from workbench.rs._simulate.simulate import REWARD_SEEKING, UNDECIDED, Criterion, Saturation, simulate
+from workbench.rs._simulate.simulate import LOCAL, REWARD_SEEKING, UNDECIDED, Criterion, Saturation, simulate
 from workbench.rs._simulate.solvers import DormandPrince, Solver
 
 
@@ -133,8 +133,19 @@ def critical_diversity(
         raise WorkbenchError("grid_size must be at least 3")
     solver = solver or DormandPrince()
     criterion = criterion or Saturation()
-    K = len(configs)
+    if any(cf.flow != configs[0].flow or cf.model != configs[0].model for cf in configs):
+        raise WorkbenchError("a batch must share one model and one flow")
     grid = np.logspace(0.0, math.log10(n_max), grid_size)
+    kernel = _compiled_kernel(configs[0], solver, criterion) if configs else None
+    if kernel is not None:
+        return [_critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) for cf in configs]
+    return _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max)
+
+
+def _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max) -> list[CriticalDiversity]:
+    """Steps 1-4 of :func:`critical_diversity`, each batched over every configuration (numpy);
+    step 2 is a 16-point section search on ``log N``. Works with any solver and criterion."""
+    K, grid_size = len(configs), grid.size
 
     # 1. Grid, all configurations in one batch.
     flat_cfg = [cf for cf in configs for _ in grid]
@@ -223,6 +234,114 @@ def critical_diversity(
             br = (lo, hi)
         results.append(CriticalDiversity(cf, n_star, n_c, br, bool(monotone), flips, grid_size, n_max, n_und, checks.get(k, {})))
     return results
+
+
+def _compiled_kernel(config, solver, criterion):
+    """The numba kernel of the config's model and flow, or None where the batched numpy path must
+    be used: other solver or criterion strategies (subclasses included), or numba unavailable."""
+    if type(solver) is not DormandPrince or type(criterion) is not Saturation:
+        return None
+    try:
+        from workbench.rs._simulate.compiled import compiled_kernel
+
+        return compiled_kernel(config.model, config.flow)
+    except ImportError:
+        return None
+
+
+_CODES = (REWARD_SEEKING, LOCAL, UNDECIDED)  # the kernel's outcome codes 0, 1, 2
+
+
+def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) -> CriticalDiversity:
+    """Steps 1-4 of :func:`critical_diversity` for one configuration with the compiled kernel.
+
+    Step 2 is a safeguarded Illinois iteration on the continuous margin
+    ``m(N) = p(T_sat; N) - threshold`` (its sign is the outcome) in ``log N``: each new point is
+    kept at least a quarter of the target width inside the bracket, so once the estimate is
+    good the next point lands on the root's far side and closes the bracket; a bisection step is
+    taken whenever three steps have not halved the bracket, or a point is undecided.
+    """
+    alpha, c = np.array(cf.alpha), np.array(cf.c)
+    z0, thr = cf.z0, criterion.threshold
+
+    def run(ns):
+        ns = np.ascontiguousarray(ns, dtype=float)
+        codes, t_end, p_end, steps = np.empty(ns.size, np.int64), np.empty(ns.size), np.empty(ns.size), np.empty(ns.size, np.int64)
+        kernel.run_many(ns, z0, cf.x0, cf.y0, alpha, c, cf.kappa, cf.cost, criterion.eps, thr, t_max,
+                        solver.rtol, solver.atol, solver.max_steps, codes, t_end, p_end, steps)
+        return codes, p_end - thr
+
+    # 1. Grid.
+    codes, margin = run(grid)
+    rs, und = codes == 0, codes == 2
+    flips = [float(grid[i + 1]) for i in range(grid.size - 1) if rs[i] != rs[i + 1]]
+    monotone = bool((not und.any()) and (rs == np.maximum.accumulate(rs)).all())
+    n_und = int(und.sum())
+    if rs[0]:
+        return CriticalDiversity(cf, 1, 1.0, None, monotone, flips, grid.size, n_max, n_und, {})
+    if not rs.any():
+        return CriticalDiversity(cf, None, None, None, monotone, flips, grid.size, n_max, n_und, {})
+    i = int(np.argmax(rs))
+    lo, hi = float(grid[i - 1]), float(grid[i])
+    g_lo, g_hi = float(margin[i - 1]), float(margin[i])
+
+    # 2. Illinois on the margin in log N, until hi / lo - 1 <= rel_tol.
+    inset = 0.25 * math.log1p(rel_tol)
+    side, since_halved, width_then = 0, 0, math.log(hi / lo)
+    while hi / lo - 1 > rel_tol:
+        u_lo, u_hi = math.log(lo), math.log(hi)
+        if since_halved >= 3 or not (g_hi > 0 >= g_lo):
+            u = 0.5 * (u_lo + u_hi)
+        else:
+            u = u_hi - g_hi * (u_hi - u_lo) / (g_hi - g_lo)
+            u = min(max(u, u_lo + inset), u_hi - inset)
+        n = math.exp(u)
+        if not lo < n < hi:  # rounding at the last digits: the geometric midpoint
+            n = math.sqrt(lo * hi)
+            if not lo < n < hi:
+                break
+        [code], [g] = run([n])
+        if code == 2:
+            monotone, n_und, g = False, n_und + 1, math.nan
+        if code == 0:
+            hi, g_hi = n, g
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+        else:
+            lo, g_lo = n, g
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        width = math.log(hi / lo)
+        if width <= 0.5 * width_then:
+            since_halved, width_then = 0, width
+        else:
+            since_halved += 1
+            if since_halved > 3:  # the bisection step was taken
+                since_halved, width_then = 0, width
+
+    # 3. Integer bisection, L local and H reward-seeking, until H - L = 1.
+    int_lo, int_hi = max(1, math.ceil(lo) - 1), max(1, math.ceil(hi))
+    while int_hi - int_lo > 1:
+        mid = (int_lo + int_hi) // 2
+        [code], _ = run([float(mid)])
+        if code == 2:
+            monotone, n_und = False, n_und + 1
+        if code == 0:
+            int_hi = mid
+            hi = min(hi, float(mid))
+        else:
+            int_lo = mid
+            lo = max(lo, float(mid))
+
+    # 4. The integer N*: reward-seeking at N*, and local at N* - 1.
+    cand = int_hi
+    codes, _ = run([float(cand), float(max(1, cand - 1))])
+    ok = codes[0] == 0 and (cand == 1 or codes[1] != 0)
+    check = {"n": cand, "outcome_at_n": str(_CODES[codes[0]]), "outcome_at_n_minus_1": str(_CODES[codes[1]]) if cand > 1 else None,
+             "consistent": bool(ok)}
+    return CriticalDiversity(cf, cand if ok else None, math.sqrt(lo * hi), (lo, hi), monotone, flips, grid.size, n_max, n_und, check)
 
 
 @dataclass(frozen=True)
