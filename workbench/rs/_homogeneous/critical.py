@@ -99,18 +99,28 @@ def critical_diversity(
     criterion: Criterion | None = None,
     t_max: float = 1e7,
 ) -> list[CriticalDiversity]:
-    """Critical diversity of each configuration, computed together in batches.
+    """Critical diversity of each configuration (spec §5, claim RS6).
 
-    Steps, each one batched over every configuration:
+    Steps:
 
     1. the outcome on a log grid of ``grid_size`` values of N in ``[1, n_max]`` (the
        monotonicity check: exactly one local-to-reward-seeking switch);
-    2. the first switch refined by a 16-point section search on ``log N`` until the bracket's
-       relative width is below ``rel_tol``;
+    2. the first switch refined on ``log N`` until the bracket's relative width is below
+       ``rel_tol``;
     3. bisection on integers inside that bracket until the upper end ``N*`` and ``N* - 1`` are
        adjacent (exact for any N that a float holds exactly, i.e. up to 2**53; none needed
        while the bracket holds at most one integer, i.e. below about ``1 / rel_tol``);
     4. the integer ``N*`` checked by simulating ``N*`` and ``N* - 1``.
+
+    Two engines run these steps. With the default strategies (:class:`DormandPrince` and
+    :class:`Saturation`, not subclasses) each configuration is searched on its own with the
+    model compiled by numba (:mod:`workbench.rs._simulate.compiled`: the same integrator and
+    event location as :func:`simulate`, in scalars), and step 2 is a safeguarded Illinois
+    iteration on the continuous margin :math:`p(T_{\rm sat}; N) - \text{threshold}`, whose sign
+    is the outcome. Any other solver or criterion runs on the batched numpy engine, all
+    configurations together, with a 16-point section search on the outcome in step 2. Both
+    give the same integer ``N*`` (``tests/test_critical.py`` compares them on random
+    configurations); their brackets differ but each straddles the switch.
 
     Parameters
     ----------
