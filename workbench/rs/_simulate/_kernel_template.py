@@ -1,4 +1,4 @@
-"""Template of the compiled single-system integrator (never imported as a module).
+"""Template of the compiled single-system integrator (its text is used; it is not imported to run).
 
 :mod:`workbench.rs._simulate.compiled` appends this text to the model's own functions
 ``rates``, ``reward`` and ``propensity`` (lambdified from the sympy model, spec §1–2) and
@@ -13,7 +13,10 @@ C library, numpy may use its own SIMD routines), which can differ in the last bi
 Outcome codes: 0 reward-seeking, 1 local, 2 undecided.
 """
 
-# ruff: noqa: F821  (rates, reward, propensity, njit and math come from the generated header)
+# ruff: noqa: F821  (rates, reward and propensity come from the generated header)
+import math
+
+from numba import njit  # importing this file alone (doctest collection) compiles nothing: njit is lazy
 
 # Dormand & Prince (1980), RK5(4)7FM, as in solvers.py; written with the same divisions.
 A21 = 1 / 5
