@@ -146,3 +146,17 @@ def test_other_strategies_use_the_batched_path():
     assert _compiled_kernel(HomogeneousConfig(), DormandPrince(), Strict()) is None
     [r] = critical_diversity(HomogeneousConfig(p0=0.1), criterion=Strict())
     assert r.n_star == 10
+
+
+def test_user_model_with_math_functions_runs_compiled():
+    # sqrt and exp in J are printed as math functions in the generated kernel; same N* as numpy
+    from workbench.rs import DormandPrince, RewardModel, Saturation
+    from workbench.rs._homogeneous.critical import _compiled_kernel, _critical_batched, _critical_compiled
+
+    cf = HomogeneousConfig(p0=0.1, model=RewardModel.from_text("p*a**2 + (1-p)*sqrt(b)*exp(-p)/2"), flow=ReplicatorFlow())
+    grid = np.logspace(0.0, 6.0, 25)
+    kern = _compiled_kernel(cf, DormandPrince(), Saturation())
+    new = _critical_compiled(kern, cf, grid, 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
+    [old] = _critical_batched([cf], grid, 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
+    assert new.n_star == old.n_star == 77 and new.monotone == old.monotone
+    assert new.n_star_continuous == pytest.approx(old.n_star_continuous, rel=1e-7)

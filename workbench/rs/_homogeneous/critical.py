@@ -120,7 +120,8 @@ def critical_diversity(
     is the outcome. Any other solver or criterion runs on the batched numpy engine, all
     configurations together, with a 16-point section search on the outcome in step 2. Both
     give the same integer ``N*`` (``tests/test_critical.py`` compares them on random
-    configurations); their brackets differ but each straddles the switch.
+    configurations); their brackets differ but each straddles the switch, and ``undecided``
+    counts the points each search evaluated.
 
     Parameters
     ----------
@@ -148,7 +149,12 @@ def critical_diversity(
     grid = np.logspace(0.0, math.log10(n_max), grid_size)
     kernel = _compiled_kernel(configs[0], solver, criterion) if configs else None
     if kernel is not None:
-        return [_critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) for cf in configs]
+        from numba.core.errors import NumbaError
+
+        try:
+            return [_critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) for cf in configs]
+        except NumbaError:  # a model numba cannot type (first call compiles): the numpy engine runs it
+            pass
     return _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max)
 
 

@@ -74,18 +74,34 @@ def kernel_directory() -> Path:
     raise OSError("no writable directory for compiled kernels; set " + CACHE_ENV)
 
 
+class UnsupportedModel(ImportError):
+    """The model's printed code uses a name the generated module cannot provide (numpy engine instead)."""
+
+
 def _function_source(name: str, exprs) -> str:
+    import math
+
     import sympy as sp
 
     from workbench.rs._model.expression import _float_big_integers, _sigmoid_pairs
 
     rewritten = [_sigmoid_pairs(_float_big_integers(sp.sympify(e))) for e in exprs]
     target = tuple(rewritten) if len(rewritten) > 1 else rewritten[0]
-    stub = {f: (lambda v: v) for f in ("_expneg", "_recip1p", "_frac1p")}
-    fn = sp.lambdify((*LOGITS, *PARAMETERS), target, modules=[stub, "math"], cse=True)
+    stubs = ("_expneg", "_recip1p", "_frac1p")
+    fn = sp.lambdify((*LOGITS, *PARAMETERS), target, modules=[{f: (lambda v: v) for f in stubs}, "math"], cse=True)
     src = inspect.getsource(fn)
     src = re.sub(r"^def _lambdifygenerated\(", f"def {name}(", src, count=1)
-    return "@njit(cache=True)\n" + src
+    # the printed code names math functions and constants bare (log, sqrt, E): bind each one
+    lines = []
+    for g in sorted(set(fn.__code__.co_names) - set(stubs)):
+        value = fn.__globals__.get(g)
+        if callable(value) and getattr(math, getattr(value, "__name__", ""), None) is value:
+            lines.append(f"from math import {value.__name__} as {g}" if value.__name__ != g else f"from math import {g}")
+        elif isinstance(value, float):
+            lines.append(f"{g} = {value!r}")
+        else:
+            raise UnsupportedModel(f"the compiled kernel cannot provide {g!r} used by the model's {name}")
+    return "\n".join(lines + ["", "", "@njit(cache=True)", src])
 
 
 def _template() -> str:
@@ -107,10 +123,11 @@ def kernel_source(model: RewardModel, flow: Flow, rates=None) -> str:
 
 def _key(model: RewardModel, flow: Flow, rates) -> str:
     # Everything the generated text depends on, without printing it (lambdify takes ~0.2 s):
-    # the expressions, the sympy version that prints them, the header and the template.
+    # the expressions, the sympy version that prints them, this generator and the template.
     import sympy as sp
 
-    text = "\n".join([sp.srepr((model.expression, model.p, tuple(rates))), sp.__version__, _HEADER, _template()])
+    text = "\n".join([sp.srepr((model.expression, model.p, tuple(rates))), sp.__version__,
+                      Path(__file__).read_text(), _template()])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
