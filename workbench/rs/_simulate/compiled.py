@@ -133,8 +133,33 @@ def _key(model: RewardModel, flow: Flow, rates) -> str:
 
 @functools.lru_cache(maxsize=16)
 def compiled_kernel(model: RewardModel, flow: Flow):
-    """The generated module for ``(model, flow)``: ``run`` (one system) and ``run_many`` (one
-    configuration at several N). Compiles on first call of each function, or loads numba's cache."""
+    """The generated module for ``(model, flow)``, compiled on first call or loaded from numba's cache.
+
+    ``run(z, x, y, az, ax, ay, kappa, cost, eps, threshold, t_max, rtol, atol, max_steps)``
+    integrates one reduced system (spec §2, learnabilities ``alpha_eff``) with Dormand–Prince
+    until the mean reward reaches ``1 - eps`` (spec §3) and returns ``(code, t_end, p(t_end),
+    steps)``, code 0 reward-seeking, 1 local, 2 undecided; ``run_many`` does so for one
+    configuration at several N. Both follow :func:`workbench.rs.simulate` step for step.
+
+    Raises :class:`ImportError` if numba is missing and :class:`UnsupportedModel` (an
+    ImportError) if the model's printed code uses a name the kernel cannot bind.
+
+    Examples
+    --------
+    >>> from workbench.rs import HomogeneousConfig
+    >>> cf = HomogeneousConfig(p0=0.01, n=200)
+    >>> kernel = compiled_kernel(cf.model, cf.flow)
+    >>> code, t_sat, p, steps = kernel.run(cf.z0, cf.x0, cf.y0, *cf.alpha_eff(), cf.kappa, cf.cost,
+    ...                                    1e-3, 0.5, 1e7, 1e-8, 1e-10, 200_000)
+    >>> code, round(t_sat, 3)
+    (0, 112.685)
+
+    References
+    ----------
+    J. R. Dormand and P. J. Prince, "A family of embedded Runge-Kutta formulae", J. Comput. Appl.
+    Math. 6 (1980); E. Hairer, S. P. Norsett and G. Wanner, Solving Ordinary Differential
+    Equations I, §II.4 (initial step).
+    """
     import numba  # noqa: F401 - fail here, clearly, if numba is missing
 
     rates = flow.local_rates(model)
