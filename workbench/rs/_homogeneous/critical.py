@@ -273,10 +273,10 @@ def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_ma
 
     Step 2 is a safeguarded Illinois iteration on the continuous margin
     ``m(N) = p(T_sat; N) - threshold`` (its sign is the outcome) in ``log N``, to a relative
-    bracket width of ``rel_tol / 10``: each new point is
-    kept at least a twentieth of the target width inside the bracket, so once the estimate is
-    good the next point lands on the root's far side and closes the bracket; a bisection step is
-    taken whenever three steps have not halved the bracket, or a point is undecided.
+    bracket width of ``rel_tol / 10``: each new point is kept at least ``rel_tol / 20`` inside
+    the bracket, so once the estimate is good the next point lands on the root's far side and
+    closes the bracket; a bisection step is taken whenever three steps have not halved the
+    bracket, or a point is undecided. Steps 3 and 4 are those of the numpy engine.
     """
     alpha, c = np.array(cf.alpha), np.array(cf.c)
     z0, thr = cf.z0, criterion.threshold
