@@ -105,15 +105,20 @@ def test_compiled_kernel_reproduces_the_numpy_integrator():
     from workbench.rs import reduced_system, simulate
     from workbench.rs._simulate.compiled import compiled_kernel
 
+    # A last-bit difference could flip one step's acceptance where the error norm is 1 to the
+    # last bit; allow that on at most 2 of the 80 systems (none differ on the machine this was written on).
     cfgs = [cf.with_(n=float(10 ** u)) for cf, u in zip(_random_configs(80, 3), np.random.default_rng(4).uniform(0, 8, 80))]
+    step_differs = 0
     for flow_cfgs in (cfgs[0::2], cfgs[1::2]):
         res = simulate(reduced_system(flow_cfgs))
         kern = compiled_kernel(flow_cfgs[0].model, flow_cfgs[0].flow)
         for i, cf in enumerate(flow_cfgs):
             code, t_end, p_end, steps = kern.run(cf.z0, cf.x0, cf.y0, *cf.alpha_eff(), cf.kappa, cf.cost, 1e-3, 0.5, 1e7, 1e-8, 1e-10, 200_000)
             assert ("reward-seeking", "local", "undecided")[code] == res.outcome[i]
-            assert steps == res.steps[i]
+            assert abs(steps - res.steps[i]) <= 1
+            step_differs += steps != res.steps[i]
             assert t_end == pytest.approx(res.t_end[i], rel=1e-9) and p_end == pytest.approx(res.mean_p[i], rel=1e-9, abs=1e-13)
+    assert step_differs <= 2
 
 
 def test_compiled_search_agrees_with_the_batched_numpy_search():
