@@ -35,8 +35,7 @@ def main(argv=None) -> int:
     ap.add_argument("--jsonl", type=Path, default=None)
     args = ap.parse_args(argv)
 
-    from workbench.power._census.census import DEFAULT_CENSUS_CRITERIA, census_class
-    from workbench.power._census.enumeration import rooted_mdp_classes
+    from workbench.power import DEFAULT_CENSUS_CRITERIA, census_class, rooted_mdp_classes
 
     t0 = time.perf_counter()
     classes = list(rooted_mdp_classes(5))

@@ -40,8 +40,7 @@ def _load() -> str:
 
 
 def census_items(stride: int) -> list:
-    from workbench.power._census.census import DEFAULT_CENSUS_CRITERIA
-    from workbench.power._census.enumeration import rooted_mdp_classes
+    from workbench.power import DEFAULT_CENSUS_CRITERIA, rooted_mdp_classes
 
     classes = list(rooted_mdp_classes(4))[::stride]
     return [(c.masks, c.automorphisms, tuple(DEFAULT_CENSUS_CRITERIA), 3, 0, False) for c in classes]
@@ -52,6 +51,23 @@ def sweep_items() -> list:
 
     spec = SweepSpec(geometries=("gaussian4d", "gaussian100d"), priors=(0.03, 0.01), seeds=(0, 1), n_max=1024)
     return spec.tasks()
+
+
+def census_task(item):
+    """One census task, as ``workbench conjecture census`` runs it: the rows of one class."""
+    from workbench.power import census_class
+
+    return census_class(*item)
+
+
+def sweep_task(task):
+    """One sweep task, as ``workbench rs sweep`` runs it: one N* search."""
+    from workbench.rs import critical_diversity_hetero
+
+    spec = task.spec
+    res = critical_diversity_hetero(spec.config, task.geometry, task.p0, task.seed, n_max=spec.n_max, growth=spec.growth,
+                                    rel_tol=spec.rel_tol, solver=spec.solver, backend=spec.kernel)
+    return {"result": res.to_json()}
 
 
 def _census_key(item, rec):
@@ -85,9 +101,7 @@ def main(argv=None) -> int:
 
     threadpool_limits(1)  # as in every worker (one BLAS thread), so the serial row is the same work
 
-    from workbench.power._census.census import _census_task
-    from workbench.rs._sweep.executors import DaskExecutor, ProcessExecutor, SerialExecutor
-    from workbench.rs._sweep.sweep import run_task
+    from workbench.rs import DaskExecutor, ProcessExecutor, SerialExecutor
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {_load()}; "
           f"python {platform.python_version()}, numpy {np.__version__}")
@@ -98,11 +112,11 @@ def main(argv=None) -> int:
     if not args.skip_census:
         items = census_items(args.census_stride)
         workloads.append((f"census: every {args.census_stride}th 4-state class ({len(items)} classes)",
-                          _census_task, items, _census_key, "classes"))
+                          census_task, items, _census_key, "classes"))
     if not args.skip_sweep:
         items = sweep_items()
         workloads.append((f"sweep: 2 geometries x 2 priors x 2 seeds, n_max 1024 ({len(items)} tasks)",
-                          run_task, items, _sweep_key, "tasks"))
+                          sweep_task, items, _sweep_key, "tasks"))
     for title, fn, items, key, unit in workloads:
         print(f"\n{title}")
         print(f"| executor | workers | start-up s | wall s | {unit}/s | {unit}/s per worker | efficiency | same results |")
