@@ -15,8 +15,14 @@ Cases:
     reduction applies: every state relevant, no closed form).
 
 "engine" is ``orbit_vote`` end to end (visit distributions, exact set-up and count, on a fresh
-MDP); "count" is ``orbit_vote_sets`` on the precomputed option vectors (the counting alone). The
-peers are timed on the precomputed float vectors (their set-up is not counted).
+MDP); "count" is ``orbit_vote_sets`` on the precomputed option vectors (the counting alone); both
+the median of 3 runs, after the compiled search was loaded. The peers are timed once, on the
+precomputed float vectors (their set-up is not counted).
+
+The compiled search (numba) costs extra on its first call in a process: importing numba and
+loading the compiled code from numba's cache, or compiling it when the cache is cold. Both are
+reported first: the warm-cache load in this process, and a cold compile in a subprocess with an
+empty ``NUMBA_CACHE_DIR``.
 
 Run: ``.venv/bin/python benchmarks/bench_orbits.py`` (``--skip-loop`` times the loop on 20,000
 permutations and scales it).
@@ -32,6 +38,10 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import itertools  # noqa: E402
 import platform  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from fractions import Fraction  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -84,14 +94,46 @@ def timed(fn, *args, **kwargs):
     return res, time.perf_counter() - t
 
 
+def median_of_3(fn, *args):
+    runs = [timed(fn, *args) for _ in range(3)]
+    return runs[0][0], statistics.median(t for _, t in runs)
+
+
+def warm_up():
+    """Seconds to import numba and for the first int64 and float64 votes of the compiled search
+    (loading the compiled code from numba's cache, or compiling it): two votes on 9! = 362,880
+    arrangements (above the 200,000 from which the compiled search runs), the second with
+    weights past 2**62."""
+    t0 = time.perf_counter()
+    import numba  # noqa: F401
+
+    t1 = time.perf_counter()
+    a, b = [3**j for j in range(9)], [0] * 9  # every state relevant, never a tie
+    orbit_vote_sets([[tuple(a)]], [[tuple(b)]], list(range(9)))
+    t2 = time.perf_counter()
+    orbit_vote_sets([[tuple(x * 2**70 for x in a)]], [[tuple(x * 2**70 for x in b)]], list(range(9)))
+    return t1 - t0, t2 - t1, time.perf_counter() - t2
+
+
+def compile_costs():
+    """:func:`warm_up` in this process (numba's cache as found) and in a subprocess with an
+    empty cache (a cold compile)."""
+    warm = warm_up()
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, __file__, "--warm-up-only"], capture_output=True, text=True, env=env,
+                             check=True)
+    return warm, [float(x) for x in out.stdout.split()]
+
+
 def case(name, mdp, state, a, b, reward, criterion, skip_loop):
     fresh = lambda: MDP(mdp.states, mdp.transitions, mdp.name, mdp.description, mdp.start, mdp.source)  # noqa: E731
-    vote, t_engine = timed(orbit_vote, fresh(), state, a, b, reward, criterion)
+    vote, t_engine = median_of_3(lambda: orbit_vote(fresh(), state, a, b, reward, criterion))
     A, B = options(mdp, state, a), options(mdp, state, b)
     lv = criterion.levels(list(A) + list(B))
     optsA = [[lv[l][i] for l in range(len(lv))] for i in range(len(A))]
     optsB = [[lv[l][len(A) + i] for l in range(len(lv))] for i in range(len(B))]
-    counted, t_count = timed(orbit_vote_sets, optsA, optsB, reward)
+    counted, t_count = median_of_3(orbit_vote_sets, optsA, optsB, reward)
     WA = np.array([[float(c) for c in v] for v in lv[0][: len(A)]])
     WB = np.array([[float(c) for c in v] for v in lv[0][len(A):]])
     vec, t_vec = timed(vectorised_peer, WA, WB, reward)
@@ -113,9 +155,18 @@ def case(name, mdp, state, a, b, reward, criterion, skip_loop):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-loop", action="store_true", help="time the loop on 20,000 permutations and scale")
+    ap.add_argument("--warm-up-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.warm_up_only:
+        print(*(f"{t:.3f}" for t in warm_up()))
+        return
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
           f"BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}")
+    warm, cold = compile_costs()  # first: the in-process import of numba is part of it
+    import numba
+    print(f"compiled search (numba {numba.__version__}), first call in a process: import {warm[0]:.3f} s, "
+          f"first int64 + float64 calls (numba's cache as found) {warm[1]:.3f} + {warm[2]:.3f} s;  with a cold cache (subprocess): "
+          f"import {cold[0]:.3f} s, compile {cold[1]:.3f} + {cold[2]:.3f} s.  Not in the times below (steady state).")
     case("(a) gridworld(5, 2), average", gridworld(5, 2), "r0c0", ["r0c1"], ["r1c0"], list(range(10)), Average(),
          args.skip_loop)
     case("(b) 3x3 gridworld, discounted 9/10", load_mdp(ROOT / "mdps/gridworld.toml"), "r0c0", ["r0c1"], ["r1c0"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from fractions import Fraction
 
 import networkx as nx
@@ -26,7 +27,7 @@ from workbench.power import (
     run_census,
 )
 from workbench._errors import WorkbenchError
-from workbench.power._census.enumeration import is_rooted
+from workbench.power._census.enumeration import is_rooted, labelled_rooted_count
 
 COUNTS = {1: 1, 2: 6, 3: 112, 4: 5856}
 
@@ -49,6 +50,24 @@ def test_class_counts_against_networkx(n):
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
 def test_class_counts_against_burnside(n):
     assert burnside_class_count(n) == class_count(n) == COUNTS[n]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_orbit_stabiliser_against_labelled_count(n):
+    """Sum of (n-1)!/|Aut| over the classes is the recursion's count of labelled rooted graphs,
+    which also equals a brute-force count with `is_rooted`."""
+    classes = list(rooted_mdp_classes(n))
+    assert sum(math.factorial(n - 1) // len(c.automorphisms) for c in classes) == labelled_rooted_count(n)
+    assert sum(1 for m in itertools.product(range(1, 2**n), repeat=n) if is_rooted(m)) == labelled_rooted_count(n)
+
+
+@pytest.mark.slow
+def test_five_state_classes():
+    """918,000 classes on 5 states (about 20 s), checked by the orbit-stabiliser identity."""
+    classes = list(rooted_mdp_classes(5))
+    assert len(classes) == 918000
+    assert sum(24 // len(c.automorphisms) for c in classes) == labelled_rooted_count(5) == 21594786
+    assert all(a <= b for a, b in zip((c.masks for c in classes), (c.masks for c in classes[1:])))
 
 
 def test_canonical_forms_are_invariant_and_distinct():

@@ -83,3 +83,85 @@ def test_integer_n_star_is_exact_beyond_the_section_search_resolution():
 def test_integer_n_star_is_exact_up_to_1e12(p0, n_max):
     r = _assert_exact_n_star(p0, n_max)
     assert r.n_star == pytest.approx(1.808 / p0, rel=1e-3)
+
+
+def _random_configs(n, seed):
+    from workbench.rs import GradientFlow
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        flow = ReplicatorFlow() if i % 2 else GradientFlow()
+        out.append(HomogeneousConfig(p0=float(10 ** rng.uniform(-6, -0.5)), x0=float(rng.uniform(-1, 1)), y0=float(rng.uniform(-3, -1)),
+                                     alpha=tuple(10 ** rng.uniform(-0.5, 0.5, 3)), c=(float(rng.uniform(0.02, 0.5)), float(rng.uniform(0.02, 0.5)), 0.0),
+                                     kappa=float(rng.uniform(0, 1)) if i % 3 == 1 else 0.0,
+                                     cost=float(rng.uniform(1e-4, 1e-3)) if i % 3 == 2 else 0.0, flow=flow))
+    return out
+
+
+def test_compiled_kernel_reproduces_the_numpy_integrator():
+    # Same algorithm in scalars: same outcomes and accepted steps; T_sat and p(T_sat) differ only
+    # through the exp/pow implementations (criterion: relative 1e-9, over 40 random systems per flow).
+    from workbench.rs import reduced_system, simulate
+    from workbench.rs._simulate.compiled import compiled_kernel
+
+    # A last-bit difference could flip one step's acceptance where the error norm is 1 to the
+    # last bit; allow that on at most 2 of the 80 systems (none differ on the machine this was written on).
+    cfgs = [cf.with_(n=float(10 ** u)) for cf, u in zip(_random_configs(80, 3), np.random.default_rng(4).uniform(0, 8, 80))]
+    step_differs = 0
+    for flow_cfgs in (cfgs[0::2], cfgs[1::2]):
+        res = simulate(reduced_system(flow_cfgs))
+        kern = compiled_kernel(flow_cfgs[0].model, flow_cfgs[0].flow)
+        for i, cf in enumerate(flow_cfgs):
+            code, t_end, p_end, steps = kern.run(cf.z0, cf.x0, cf.y0, *cf.alpha_eff(), cf.kappa, cf.cost, 1e-3, 0.5, 1e7, 1e-8, 1e-10, 200_000)
+            assert ("reward-seeking", "local", "undecided")[code] == res.outcome[i]
+            assert abs(steps - res.steps[i]) <= 1
+            step_differs += steps != res.steps[i]
+            assert t_end == pytest.approx(res.t_end[i], rel=1e-9) and p_end == pytest.approx(res.mean_p[i], rel=1e-9, abs=1e-13)
+    assert step_differs <= 2
+
+
+def test_compiled_search_agrees_with_the_batched_numpy_search():
+    # 24 random configurations (gradient and replicator, kappa > 0, cost > 0): the same integer N*
+    # and monotonicity, N*_c within the bracket tolerance 1e-7 of the section search's.
+    from workbench.rs import DormandPrince, Saturation
+    from workbench.rs._homogeneous.critical import _critical_batched
+
+    cfgs = _random_configs(24, 5)
+    new = critical_diversity(cfgs[0::2]) + critical_diversity(cfgs[1::2])
+    grid = np.logspace(0.0, 9.0, 97)
+    old = (_critical_batched(cfgs[0::2], grid, 1e9, 1e-7, DormandPrince(), Saturation(), 1e7)
+           + _critical_batched(cfgs[1::2], grid, 1e9, 1e-7, DormandPrince(), Saturation(), 1e7))
+    assert sum(r.n_star is not None and r.n_star > 1 for r in new) >= 12
+    for a, b in zip(new, old):
+        assert (a.n_star, a.monotone, a.switches, a.undecided) == (b.n_star, b.monotone, b.switches, b.undecided)
+        if b.bracket is not None:
+            assert a.n_star_continuous == pytest.approx(b.n_star_continuous, rel=1e-7)
+            assert a.bracket[1] / a.bracket[0] - 1 <= 1e-7 and a.bracket[0] < b.bracket[1] and b.bracket[0] < a.bracket[1]
+
+
+def test_other_strategies_use_the_batched_path():
+    # a criterion or solver subclass is not what the kernel implements: the numpy path runs it
+    from workbench.rs import DormandPrince, Saturation
+    from workbench.rs._homogeneous.critical import _compiled_kernel
+
+    class Strict(Saturation):
+        pass
+
+    assert _compiled_kernel(HomogeneousConfig(), DormandPrince(), Strict()) is None
+    [r] = critical_diversity(HomogeneousConfig(p0=0.1), criterion=Strict())
+    assert r.n_star == 10
+
+
+def test_user_model_with_math_functions_runs_compiled():
+    # sqrt and exp in J are printed as math functions in the generated kernel; same N* as numpy
+    from workbench.rs import DormandPrince, RewardModel, Saturation
+    from workbench.rs._homogeneous.critical import _compiled_kernel, _critical_batched, _critical_compiled
+
+    cf = HomogeneousConfig(p0=0.1, model=RewardModel.from_text("p*a**2 + (1-p)*sqrt(b)*exp(-p)/2"), flow=ReplicatorFlow())
+    grid = np.logspace(0.0, 6.0, 25)
+    kern = _compiled_kernel(cf, DormandPrince(), Saturation())
+    new = _critical_compiled(kern, cf, grid, 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
+    [old] = _critical_batched([cf], grid, 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
+    assert new.n_star == old.n_star == 77 and new.monotone == old.monotone
+    assert new.n_star_continuous == pytest.approx(old.n_star_continuous, rel=1e-7)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Libraries that cost 0.1-1 s each to import and that neither the parser nor the small power
 #: commands need.
-HEAVY = ("sympy", "scipy.optimize", "scipy.stats", "scipy.integrate", "networkx", "matplotlib", "dask", "hypothesis")
+HEAVY = ("sympy", "scipy.optimize", "scipy.stats", "scipy.integrate", "networkx", "matplotlib", "dask", "hypothesis", "numba")
 
 
 def _imported_after(code: str) -> list[str]:

@@ -5,7 +5,7 @@ import itertools
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.power import Average, Blackwell, Discounted, gridworld, orbit_vote, orbit_vote_sets
@@ -83,3 +83,139 @@ def test_ten_factorial_counts_few_nodes():
     assert triple(v) == (40320, 40320, 3548160)
     nodes = int(v.reduction.split("(")[1].split()[0])
     assert nodes < 1000
+
+
+# The compiled search (numba, depth first, with bounds on differences of options) runs on
+# orbits of at least COMPILED_ABOVE arrangements; here it is forced on small ones too.
+
+@pytest.fixture
+def compiled(monkeypatch):
+    from workbench.power._orbits import votes
+
+    monkeypatch.setattr(votes, "COMPILED_ABOVE", 0)
+    calls = []
+    original = search._branch_and_bound_compiled
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(votes, "_branch_and_bound_compiled", spy)
+    return calls
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(m=deterministic_mdps(min_states=4, max_states=7, min_root_actions=2), data=st.data())
+def test_compiled_search_against_the_lab_brute_force_every_criterion(compiled, m, data):
+    from workbench.power._census.brute import brute_force_vote
+
+    acts = m.actions("s0")
+    r = data.draw(st.lists(st.sampled_from([0, 1, 2, Fraction(1, 2), -1]), min_size=m.n_states, max_size=m.n_states))
+    crit = data.draw(st.sampled_from(CRITERIA))
+    split = data.draw(st.integers(1, len(acts) - 1))
+    a, b = list(acts[:split]), list(acts[split:])
+    v = orbit_vote(m, "s0", a, b, r, crit)
+    assert triple(v) + (v.orbit_size,) == brute_force_vote(m, "s0", a, b, r, crit)
+
+
+single_level = st.integers(2, 7).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(st.integers(-3, 3), min_size=n, max_size=n), min_size=1, max_size=4),
+    st.lists(st.lists(st.integers(-3, 3), min_size=n, max_size=n), min_size=1, max_size=4),
+    st.lists(st.integers(-2, 2), min_size=n, max_size=n)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=single_level)
+def test_compiled_search_against_brute_force_on_option_sets(compiled, case):
+    # negative weights, repeated values, irrelevant states (constant columns)
+    A, B, r = case
+    A, B = [[tuple(o)] for o in A], [[tuple(o)] for o in B]
+    v = orbit_vote_sets(A, B, r)
+    assert triple(v) == brute_force_sets(A, B, r)
+    assert compiled or "branch and bound" not in v.reduction
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=single_level, scale=st.sampled_from([1, 2**40, 2**70 + 1]))
+def test_compiled_search_with_and_without_difference_bounds_matches_the_vectorised_one(case, scale):
+    A, B, r = case
+    W = [[[x * scale for x in o] for o in A + B]]
+    cols = [j for j in range(len(r)) if len({row[j] for row in W[0]}) > 1]
+    if not cols:
+        return
+    W = [[[row[j] for j in cols] for row in W[0]]]
+    types = sorted(set(r), reverse=True)
+    args = (W, len(A), types, [r.count(t) for t in types], len(r))
+    expected = search._branch_and_bound(*args)[:3]
+    assert search._branch_and_bound_compiled(*args)[:3] == expected
+    assert search._branch_and_bound_compiled(*args, pairwise=False)[:3] == expected
+
+
+def test_compiled_search_hands_rounded_near_ties_to_the_exact_search(monkeypatch):
+    # weights past 2**62: the compiled search rounds and hands the possible ties over
+    from workbench.power._orbits import _kernel
+
+    handed = []
+    original = _kernel.branch_and_bound
+
+    def spy(*args):
+        out = original(*args)
+        handed.append(out[2][0])
+        return out
+
+    monkeypatch.setattr(_kernel, "branch_and_bound", spy)
+    X = 2**70 + 1
+    A = [[(X, 0, 0, 1, 0, 0)], [(0, 0, X, 0, 0, 1)]]
+    B = [[(0, X, 0, 1, 0, 0)], [(0, 0, 0, 0, X, 1)]]
+    r = [0, 0, 1, 1, 2, 3]
+    types = sorted(set(r), reverse=True)
+    W = [[list(o[0]) for o in A + B]]
+    got = search._branch_and_bound_compiled(W, 2, types, [r.count(t) for t in types], 6)
+    assert handed and handed[0] > 0
+    assert got[:3] == brute_force_sets(A, B, r)
+    # distinct values, ties where 0 + 3 = 1 + 2: the enumerated completions hand them over too
+    A, B, r = [[(X, X, 0, 0)]], [[(0, 0, X, X)]], [0, 1, 2, 3]
+    got = search._branch_and_bound_compiled([[[X, X, 0, 0], [0, 0, X, X]]], 1, [3, 2, 1, 0], [1, 1, 1, 1], 4)
+    assert handed[-1] > 0
+    assert got[:3] == brute_force_sets(A, B, r) == (8, 8, 8)
+
+
+def test_compiled_search_counts_the_benchmark_cases_exactly(compiled):
+    # the 10! case and the 3x3 gridworld under discounting (rounded arithmetic: 67-bit weights)
+    v = orbit_vote(gridworld(5, 2), "r0c0", ["r0c1"], ["r1c0"], list(range(10)))
+    assert triple(v) == (40320, 40320, 3548160)
+    g = gridworld(3, 3)
+    v = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], list(range(1, 10)), Discounted(Fraction(9, 10)))
+    assert triple(v) == (181440, 181440, 0)
+    assert len(compiled) == 2
+
+
+def test_integer_discounted_levels_are_a_positive_multiple_of_the_exact_ones():
+    from workbench.power import options
+    from workbench.power._orbits.votes import _integer_discounted
+
+    g = gridworld(3, 3)
+    fs = list(options(g, "r0c0", ["r0c1", "r1c0"]))
+    for gamma in [Fraction(9, 10), Fraction(1, 2), Fraction(0), Fraction(2, 3)]:
+        [ints] = _integer_discounted(fs, gamma)
+        exact = [f.at(gamma) for f in fs]
+        ratio = {Fraction(x) / y for row, erow in zip(ints, exact) for x, y in zip(row, erow) if y}
+        assert len(ratio) == 1 and ratio.pop() > 0
+        assert all((x == 0) == (y == 0) for row, erow in zip(ints, exact) for x, y in zip(row, erow))
+
+
+def test_integer_discounted_set_up_only_for_the_optimal_rule():
+    # Boltzmann sees the values themselves: orbit_vote must give it the exact f(γ), not a multiple
+    # (on the Wait! MDP the scaled vectors would give A 14 instead of 0 at temperature 5)
+    from pathlib import Path
+
+    from workbench.power import Boltzmann, load_mdp, options
+
+    m = load_mdp(Path(__file__).resolve().parents[2] / "mdps/wait.toml")
+    a, b, r, crit = ["candy"], ["wait"], [0, 0, 3, 2, 1], Discounted(Fraction(1, 2))
+    A, B = options(m, "start", a), options(m, "start", b)
+    exact = lambda X: [[f.at(crit.gamma)] for f in X]  # noqa: E731
+    for rule in [None, Boltzmann(0.5), Boltzmann(5.0)]:
+        kw = {} if rule is None else {"rule": rule}
+        assert triple(orbit_vote(m, "start", a, b, r, crit, **kw)) == triple(orbit_vote_sets(exact(A), exact(B), r, **kw))
+    assert triple(orbit_vote(m, "start", a, b, r, crit, rule=Boltzmann(5.0))) == (0, 60, 0)

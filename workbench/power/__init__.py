@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from workbench.power._mdp.shipped import shipped_mdp, shipped_mdp_names
     from workbench.power._lab.registry import Conjecture, RewardFamily, conjecture_names, get_conjecture, register_conjecture
     from workbench.power._census.brute import brute_force_vote
-    from workbench.power._census.census import CensusResult, run_census
+    from workbench.power._census.census import DEFAULT_CENSUS_CRITERIA, CensusResult, census_class, run_census
     from workbench.power._census.check import CheckResult, ConjectureCase, check_conjecture, load_conjecture_file
-    from workbench.power._census.enumeration import MDPClass, burnside_class_count, canonical_form, class_count, rooted_mdp_classes
+    from workbench.power._census.enumeration import MDPClass, burnside_class_count, canonical_form, class_count, labelled_rooted_count, rooted_mdp_classes
     from workbench.power._lab.search import SearchOutcome, SearchResult, run_search
     from workbench.power._lab.shrinking import is_counterexample, shrink
     from workbench.power._orbits.methods import Exact, Sampled, VoteMethod
@@ -72,9 +72,9 @@ _EXPORTS = {
     **dict.fromkeys(('shipped_mdp', 'shipped_mdp_names'), 'workbench.power._mdp.shipped'),
     **dict.fromkeys(('Conjecture', 'RewardFamily', 'conjecture_names', 'get_conjecture', 'register_conjecture'), 'workbench.power._lab.registry'),
     **dict.fromkeys(('brute_force_vote',), 'workbench.power._census.brute'),
-    **dict.fromkeys(('CensusResult', 'run_census'), 'workbench.power._census.census'),
+    **dict.fromkeys(('CensusResult', 'DEFAULT_CENSUS_CRITERIA', 'census_class', 'run_census'), 'workbench.power._census.census'),
     **dict.fromkeys(('CheckResult', 'ConjectureCase', 'check_conjecture', 'load_conjecture_file'), 'workbench.power._census.check'),
-    **dict.fromkeys(('MDPClass', 'burnside_class_count', 'canonical_form', 'class_count', 'rooted_mdp_classes'), 'workbench.power._census.enumeration'),
+    **dict.fromkeys(('MDPClass', 'burnside_class_count', 'canonical_form', 'class_count', 'labelled_rooted_count', 'rooted_mdp_classes'), 'workbench.power._census.enumeration'),
     **dict.fromkeys(('SearchOutcome', 'SearchResult', 'run_search'), 'workbench.power._lab.search'),
     **dict.fromkeys(('is_counterexample', 'shrink'), 'workbench.power._lab.shrinking'),
     **dict.fromkeys(('Exact', 'Sampled', 'VoteMethod'), 'workbench.power._orbits.methods'),
@@ -108,7 +108,7 @@ __all__ = [
     "state_action_mdp", "featurized_orbit_vote",
     "Conjecture", "RewardFamily", "SearchResult", "SearchOutcome", "conjecture_names", "get_conjecture", "is_counterexample", "register_conjecture",
     "run_search", "shrink",
-    "MDPClass", "rooted_mdp_classes", "class_count", "canonical_form", "burnside_class_count", "run_census", "CensusResult",
+    "MDPClass", "rooted_mdp_classes", "class_count", "canonical_form", "burnside_class_count", "labelled_rooted_count", "run_census", "census_class", "DEFAULT_CENSUS_CRITERIA", "CensusResult",
     "ConjectureCase", "CheckResult", "check_conjecture", "load_conjecture_file", "brute_force_vote",
     *_FIGURES,
 ]

@@ -12,10 +12,13 @@ The *canonical form* of a graph is the lexicographically smallest mask tuple ove
 relabellings that fix the root; two graphs are isomorphic (fixing the root) exactly when their
 canonical forms agree. :func:`rooted_mdp_classes` visits each class once.
 
-Two independent counts check the enumeration (``tests/test_census.py``): Burnside's lemma over
+Independent counts check the enumeration (``tests/test_census.py``): Burnside's lemma over
 the labelled graphs, computed on edge sets rather than masks
-(:func:`burnside_class_count`), and, for small ``n``, grouping the labelled graphs with
-``networkx``'s isomorphism test.
+(:func:`burnside_class_count`); for small ``n``, grouping the labelled graphs with
+``networkx``'s isomorphism test; and, up to 5 states, the orbit-stabiliser identity
+``sum over classes of (n-1)!/|Aut_0(G)| = L(n)``, the number of labelled rooted graphs, which
+:func:`labelled_rooted_count` computes by a recursion without enumerating anything. The class
+counts are 1, 6, 112, 5856 and 918,000 for 1 to 5 states.
 
 Examples
 --------
@@ -41,7 +44,7 @@ from functools import lru_cache
 from workbench._errors import WorkbenchError
 
 __all__ = ["MDPClass", "rooted_mdp_classes", "class_count", "canonical_form", "is_rooted", "burnside_class_count",
-           "MAX_CENSUS_STATES"]
+           "labelled_rooted_count", "MAX_CENSUS_STATES"]
 
 #: Largest size the census enumerates (5 states: 31^5 labelled graphs, a long run).
 MAX_CENSUS_STATES = 5
@@ -140,24 +143,111 @@ def _labelled(n: int):
             yield masks
 
 
+@lru_cache(maxsize=None)
+def _bit_tables(n: int):
+    """For each root-fixing relabelling ``p``: ``table[k, m]`` is mask ``m`` with bit ``j`` moved to ``p[j]``."""
+    import numpy as np
+
+    perms = _root_fixing_perms(n)
+    table = np.zeros((len(perms), 1 << n), dtype=np.int64)
+    for k, p in enumerate(perms):
+        for m in range(1 << n):
+            table[k, m] = sum(1 << p[j] for j in range(n) if m >> j & 1)
+    return perms, table
+
+
+def _canonical_chunk(n: int, first: int):
+    """The rooted labelled graphs with root mask ``first``, as a masks array, with their codes under
+    every root-fixing relabelling (code: the masks read as base-2^n digits, state 0 the most
+    significant, so codes order like mask tuples)."""
+    import numpy as np
+
+    perms, table = _bit_tables(n)
+    width = 1 << n
+    if n == 1:
+        rest = np.zeros((0, 1), dtype=np.int64)
+    else:
+        rest = np.indices((width - 1,) * (n - 1), dtype=np.int64).reshape(n - 1, -1) + 1
+    masks = np.vstack([np.full((1, rest.shape[1]), first, dtype=np.int64), rest])
+    seen = np.ones(masks.shape[1], dtype=np.int64)  # the root
+    for _ in range(n):  # n rounds of "add every successor of a reached state" reach the closure
+        nxt = seen.copy()
+        for i in range(n):
+            nxt |= np.where((seen >> i) & 1 == 1, masks[i], 0)
+        seen = nxt
+    masks = masks[:, seen == width - 1]
+    codes = np.empty((len(perms), masks.shape[1]), dtype=np.int64)
+    for k, p in enumerate(perms):
+        code = np.zeros(masks.shape[1], dtype=np.int64)
+        relabelled = [None] * n
+        for i in range(n):
+            relabelled[p[i]] = table[k][masks[i]]
+        for i in range(n):
+            code = code * width + relabelled[i]
+        codes[k] = code
+    return masks, codes
+
+
+def _canonical_graphs(n: int):
+    """Yield ``(masks, automorphisms)`` for each class, in increasing canonical form (vectorised
+    over the labelled graphs of one root mask at a time; the same forms as :func:`canonical_form`)."""
+    import numpy as np
+
+    perms = _root_fixing_perms(n)
+    for first in range(1, 1 << n):
+        masks, codes = _canonical_chunk(n, first)
+        own = codes[0]  # perms[0] is the identity
+        keep = np.all(codes >= own, axis=0)
+        for col in np.flatnonzero(keep):
+            auts = tuple(perms[k] for k in np.flatnonzero(codes[:, col] == own[col]))
+            yield tuple(int(m) for m in masks[:, col]), auts
+
+
 def rooted_mdp_classes(n: int):
     """Every rooted deterministic MDP on ``n`` states up to isomorphism, once each, as
     :class:`MDPClass` in increasing order of canonical form.
 
-    Enumerates the ``(2^n - 1)^n`` labelled graphs and keeps the canonical ones (a graph is
-    kept when it equals its own canonical form), so no set of seen forms is stored.
+    Walks the ``(2^n - 1)^n`` labelled graphs (vectorised with numpy, one root mask at a time)
+    and keeps the canonical ones (a graph is kept when it equals its own canonical form), so no
+    set of seen forms is stored. Five states (2.9e7 labelled graphs) take about a minute.
     """
     _check_n(n)
-    perms = _root_fixing_perms(n)
-    for masks in _labelled(n):
-        if all(_relabel(masks, p) >= masks for p in perms):
-            yield MDPClass(masks, _automorphisms(masks))
+    for masks, auts in _canonical_graphs(n):
+        yield MDPClass(masks, auts)
 
 
 @lru_cache(maxsize=None)
 def class_count(n: int) -> int:
     """Number of isomorphism classes of rooted deterministic MDPs on ``n`` states."""
     return sum(1 for _ in rooted_mdp_classes(n))
+
+
+def labelled_rooted_count(n: int) -> int:
+    r"""Number ``L(n)`` of labelled rooted deterministic MDPs on ``n`` states, by recursion.
+
+    Classify the ``(2^n - 1)^n`` labelled graphs without sinks by the set ``S`` of states
+    reachable from the root, ``|S| = k``: no edge leaves ``S``, so ``S`` carries a rooted graph
+    without sinks (``L(k)`` ways, over ``C(n-1, k-1)`` choices of ``S``), and each of the other
+    ``n - k`` states has any non-empty successor set:
+
+    .. math:: (2^n - 1)^n = \sum_{k=1}^{n} \binom{n-1}{k-1} L(k)\,(2^n - 1)^{n-k}.
+
+    Exact integers; no graph is enumerated, so it checks :func:`rooted_mdp_classes` through the
+    orbit-stabiliser identity ``sum over classes of (n-1)!/|Aut_0(G)| = L(n)``.
+
+    Examples
+    --------
+    >>> [labelled_rooted_count(n) for n in range(1, 6)]
+    [1, 6, 210, 33750, 21594786]
+    """
+    if int(n) != n or n < 1:
+        raise WorkbenchError(f"n must be a positive integer, got {n}")
+    counts: dict = {}
+    for size in range(1, int(n) + 1):
+        sinkless = (2**size - 1) ** size
+        counts[size] = sinkless - sum(math.comb(size - 1, k - 1) * counts[k] * (2**size - 1) ** (size - k)
+                                      for k in range(1, size))
+    return counts[int(n)]
 
 
 def burnside_class_count(n: int) -> int:

@@ -27,6 +27,10 @@ def _scaled_levels(levels, cols):
     """Integer weight matrices per level restricted to ``cols`` (each level scaled by its LCD)."""
     out, dens = [], []
     for level in levels:
+        if all(type(x) is int for v in level for x in v):  # integer levels (orbit_vote's fast set-up)
+            out.append([[v[j] for j in cols] for v in level])
+            dens.append(1)
+            continue
         den = 1
         for v in level:
             for j in cols:

@@ -27,6 +27,13 @@ as many nodes as there are arrangements of values on the relevant states (every 
 to a distinct arrangement), so the search never does more than (number of distinct values) x
 the work of enumerating the orbit, and usually far less.
 
+Single-level votes on orbits of at least :data:`COMPILED_ABOVE` arrangements run the same search
+depth first in compiled code (:func:`_branch_and_bound_compiled`, numba, :mod:`._kernel`), which
+also bounds the *difference* of two options (much tighter when they share most of their weight,
+as under a discount close to 1) and enumerates the orders of the last few distinct values
+instead of bounding them; its nodes within the rounding margin are handed back to
+:func:`_branch_and_bound`, which settles them exactly. Both give the same exact counts.
+
 References
 ----------
 Hardy, Littlewood & Pólya, *Inequalities* (1952), Thm 368 (the rearrangement inequality);
@@ -210,7 +217,7 @@ def _decide(ar, vidx, free, alive, d, n_a, cheap=True):
     return out, alive
 
 
-def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int):
+def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int, start=None, kind=None):
     """Exact ``(a_strict, b_strict, tie, nodes)`` of an orbit vote by value-order branch and bound.
 
     Parameters
@@ -224,6 +231,12 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int):
     n : int
         Number of states (the relevant ones plus the irrelevant ones, which cannot change a
         comparison and are counted combinatorially).
+    start : list of ``(depth, vidx, alive, mult)``, optional
+        Search from these nodes instead of the root (the compiled search hands over its close
+        calls): value index per relevant position (``len(values_desc)`` when free), the live
+        options and the ways the node's values were put on irrelevant states.
+    kind : str, optional
+        The arithmetic (see :class:`_Arith`); by default the cheapest exact one.
 
     Examples
     --------
@@ -238,7 +251,8 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int):
     k = len(W[0][0])
     vmax = max(abs(v) for v in values_desc)
     size = max(sum(abs(x) for x in row) for level in W for row in level) * vmax
-    kind = "float" if size < 2**52 else "int" if size < 2**62 else "rounded"
+    if kind is None:
+        kind = "float" if size < 2**52 else "int" if size < 2**62 else "rounded"
     ar = _Arith(W, values_desc, mult_desc, k, kind)
     exact_ar = [None]  # Python-integer arithmetic, built when a rounded comparison is too close
     exact_work = [0]  # its big-integer operations so far (bounded by MAX_EXACT_WORK)
@@ -291,10 +305,14 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int):
         return vidx[keep], free[keep], alive[keep], c[keep]
 
     pending = [[] for _ in range(T + 1)]
-    root = settle(np.full((1, k), T, dtype=itype), np.ones((1, k), dtype=bool), np.ones((1, nopt), dtype=bool),
-                  np.ones(1, dtype=cdtype), 0)
-    if root is not None:
-        pending[0].append(root)
+    if start is None:
+        start = [(0, np.full((1, k), T, dtype=itype), np.ones((1, nopt), dtype=bool), np.ones(1, dtype=cdtype))]
+    for d, vidx, alive, c in start:
+        vidx = np.asarray(vidx, dtype=itype).reshape(-1, k)
+        rest = settle(vidx, vidx == T, np.array(alive, dtype=bool).reshape(len(vidx), nopt),
+                      np.array(c, dtype=cdtype).reshape(len(vidx)), d)
+        if rest is not None:
+            pending[d].append(rest)
     combos: dict = {}
     while True:  # deepest first: few nodes wait at each depth
         d = next((i for i in range(T, -1, -1) if pending[i]), None)
@@ -347,3 +365,101 @@ def _combination_blocks(cache, R, alpha, n_comb):
         if not block:
             return
         yield np.array(block, dtype=np.intp).reshape(len(block), alpha)
+
+
+#: Smallest orbit (arrangements on the relevant states) counted by the compiled search: below
+#: it the vectorised search takes well under a second, and loading numba (about 0.4 s from its
+#: cache; compiling, once per installation, takes 10-40 s) would dominate.
+COMPILED_ABOVE = 200_000
+
+
+def _compiled_fits(W, mult_desc, n: int) -> bool:
+    """The compiled search counts one level, and its counts fit int64."""
+    orbit = math.factorial(n)
+    for m in mult_desc:
+        orbit //= math.factorial(m)
+    return len(W) == 1 and orbit < 2**62
+
+
+def _branch_and_bound_compiled(W, n_a: int, values_desc, mult_desc, n: int, pairwise: bool = True):
+    """:func:`_branch_and_bound` for one level, depth first and compiled with numba
+    (:mod:`._kernel`): the same exact counts with fewer nodes (it also bounds the differences
+    of two options).
+
+    In int64 when every partial sum and bound (of an option and of a difference of two
+    options) is below ``2**62`` in size, otherwise in float64 on the weights and values scaled
+    to ``[-1, 1]``, deciding only with a margin above a rigorous rounding bound; the nodes left
+    within the margin are handed to :func:`_branch_and_bound`, which settles them exactly.
+    """
+    from fractions import Fraction
+
+    from workbench.power._orbits import _kernel
+
+    level = W[0]
+    nopt, k = len(level), len(level[0])
+    T = len(values_desc)
+    vmax = max(abs(v) for v in values_desc) or 1
+    wmax = max(abs(x) for row in level for x in row) or 1
+    size = max(sum(abs(x) for x in row) for row in level) * vmax
+    rounded = 2 * size >= 2**62
+    if rounded:
+        # scaled to [-1, 1]: one rounding per number (int -> float is correctly rounded and the
+        # power of two is exact; no overflow or underflow below 2**1000)
+        if max(wmax, vmax).bit_length() < 1000:
+            sw, sv = 2.0**-wmax.bit_length(), 2.0**-vmax.bit_length()
+            conv_w = lambda x: float(x) * sw  # noqa: E731
+            conv_v = lambda x: float(x) * sv  # noqa: E731
+        else:
+            conv_w = lambda x: float(Fraction(x, wmax))  # noqa: E731
+            conv_v = lambda x: float(Fraction(x, vmax))  # noqa: E731
+        dtype = np.float64
+        k_ = max(k, 1)
+        # |computed - exact| <= eps for every bound of an option or of a difference of two, and
+        # for the difference of two bounds (after scaling): at most 2k terms of size <= 2, each
+        # with at most 2k + 8 roundings (conversions included), doubled twice for safety
+        eps = 16 * k_ * (k_ + 4) * 2.0**-53 + 1e-300
+        gap = dtype(2 * eps)
+    else:
+        conv_w = conv_v = int
+        dtype = np.int64
+        gap = np.int64(0)
+    Wm = np.array([[conv_w(x) for x in row] for row in level], dtype=dtype).reshape(nopt, k)
+    vals = np.array([conv_v(v) for v in values_desc], dtype=dtype)
+    mult = np.array(mult_desc, dtype=np.int64)
+    tops = np.zeros((T + 1, k + 1), dtype=dtype)
+    bots = np.zeros((T + 1, k + 1), dtype=dtype)
+    for d in range(T + 1):
+        rest = [x for x, m in zip(vals[d:], mult_desc[d:]) for _ in range(m)]
+        down, up = rest[:k], rest[::-1][:k]
+        tops[d, :len(down)] = down
+        bots[d, :len(up)] = up
+    # each option's positions by weight, largest first (float rounding is monotone: the order
+    # of the stored weights, for which the bound is the exact rearrangement bound)
+    order = np.argsort(-Wm, axis=1, kind="stable").astype(np.int64)
+    n_irr = n - k
+    mmax = max(mult_desc)
+    ways = np.zeros((n_irr + 1, mmax + 1), dtype=np.int64)
+    for i in range(n_irr + 1):
+        for j in range(min(i, mmax) + 1):
+            ways[i, j] = min(math.comb(i, j), 2**62)  # the used ones are below the orbit size
+    counts, nodes, (n_close, c_depth, c_vidx, c_alive, c_mul) = _kernel.branch_and_bound(
+        Wm, n_a, order, vals, mult, n_irr, tops, bots, ways, pairwise, gap, rounded)
+    placed = [0]
+    for m in mult_desc:
+        placed.append(placed[-1] + m)
+    totals = [0, 0, 0]
+    for d in range(T + 1):
+        comp = math.factorial(n - placed[d])
+        for m in mult_desc[d:]:
+            comp //= math.factorial(m)
+        for s in range(3):
+            totals[s] += comp * int(counts[d, s])
+    nodes = int(nodes)
+    if n_close:  # the close calls of the rounded arithmetic, settled exactly
+        depth = c_depth[:n_close]
+        start = [(int(d), c_vidx[:n_close][depth == d], c_alive[:n_close][depth == d],
+                  [int(x) for x in c_mul[:n_close][depth == d]]) for d in np.unique(depth)]
+        a_s, b_s, t, more = _branch_and_bound(W, n_a, values_desc, mult_desc, n, start=start)
+        totals = [totals[0] + a_s, totals[1] + b_s, totals[2] + t]
+        nodes += more - n_close  # the handed-over nodes were counted once already
+    return totals[0], totals[1], totals[2], nodes

@@ -18,7 +18,8 @@ Reductions (all exact):
   ``discounted``): hub values are enumerated and the blocks are counted by rank;
 * otherwise (the optimal rule) a value-order branch and bound (:mod:`.search`) places the
   values from the largest down and counts every partial arrangement whose bounds already
-  decide the vote with one multinomial, without visiting its completions;
+  decide the vote with one multinomial, without visiting its completions (compiled with numba,
+  depth first, for single-level votes on orbits of at least 200,000 arrangements);
 * other decision rules enumerate the distinct arrangements of values on the relevant states in
   vectorised numpy chunks, each weighted by its number of completions.
 
@@ -59,7 +60,7 @@ from workbench.power._orbits.counting import MAX_COUNT_WORK, _arrangement_chunks
 from workbench.power._orbits.methods import DEFAULT_LIMIT, MAX_SAMPLES, Exact, Sampled, VoteMethod
 from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
 from workbench.power._orbits.rules import DecisionRule, IsOptimal
-from workbench.power._orbits.search import _branch_and_bound
+from workbench.power._orbits.search import COMPILED_ABOVE, _branch_and_bound, _branch_and_bound_compiled, _compiled_fits
 from workbench.power._visits.criteria import Average
 from workbench.power._visits.visits import MAX_VISITS, non_dominated
 
@@ -81,6 +82,13 @@ MAX_SAMPLE_WORK = 5 * 10**9
 _CHUNK = 400_000
 _PRUNE_ABOVE = 16
 _PRUNE_WORK = 2 * 10**8
+
+
+def _numba_available() -> bool:
+    """numba is a dependency; without it (a broken install) the vectorised search counts alike."""
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
 
 
 def _dedupe(options):
@@ -234,21 +242,23 @@ def orbit_vote_sets(
         weight = _big_int_weight(scaled, vint)
         if not optimal or nlev > 1:  # every row is computed exactly
             _check_exact_work(rows_total * nC * k * nlev * weight)
-    if not optimal:
-        if max(abs(v) for v in reward) > 10**150:  # rules compare probabilities in floating point
-            raise WorkbenchError(f"decision rule {rule.name}: reward values must be at most 1e150 in size "
-                                 f"(the rule compares in floating point)")
-        compare = _rule_signs(rule, vden * wden[0])
-    elif dtype is object and nlev == 1:
-        compare = None
-        evaluate = _hybrid_signs(scaled[0], len(A), vint, weight)
-    else:
-        compare = _signs
-    if compare is not None:
+    if not optimal and max(abs(v) for v in reward) > 10**150:  # rules compare probabilities in floating point
+        raise WorkbenchError(f"decision rule {rule.name}: reward values must be at most 1e150 in size "
+                             f"(the rule compares in floating point)")
+
+    def comparisons():
+        """``evaluate(rows)``: signs of value(A) - value(B) for arrangements (value-type indices);
+        built only where rows are compared (the branch and bound does not need it)."""
+        if not optimal:
+            compare = _rule_signs(rule, vden * wden[0])
+        elif dtype is object and nlev == 1:
+            return _hybrid_signs(scaled[0], len(A), vint, weight)
+        else:
+            compare = _signs
         WA = [np.array([row for row in m[: len(A)]], dtype=dtype) for m in scaled]
         WB = [np.array([row for row in m[len(A):]], dtype=dtype) for m in scaled]
         vtab = np.array(vint, dtype=dtype)
-        evaluate = lambda rows: compare(vtab[rows], WA, WB)  # noqa: E731
+        return lambda rows: compare(vtab[rows], WA, WB)
 
     if not sampled and n_arr > method.limit:
         raise EnumerationTooLarge(
@@ -256,6 +266,7 @@ def orbit_vote_sets(
             f"limit {method.limit:,}; raise `limit` of Exact or count with method=Sampled(samples, seed) for an estimate",
             estimate=n_arr, limit=method.limit, parameter="limit")
     if sampled:
+        evaluate = comparisons()
         samples, seed = method.samples, method.seed
         chunk = max(1, min(chunk, 10**8 // n))  # rows of n values each: bounded memory
         rng = np.random.default_rng(seed)
@@ -275,13 +286,17 @@ def orbit_vote_sets(
                          reduction=f"uniform sampling over {k} relevant states (seed {seed})", **common)
 
     if optimal:
-        found = _branch_and_bound(scaled, len(A), vint[::-1], mult[::-1], n)
+        if n_arr >= COMPILED_ABOVE and _compiled_fits(scaled, mult, n) and _numba_available():
+            found = _branch_and_bound_compiled(scaled, len(A), vint[::-1], mult[::-1], n)
+        else:
+            found = _branch_and_bound(scaled, len(A), vint[::-1], mult[::-1], n)
         if found is not None:
             a_s, b_s, t, nodes = found
             assert a_s + b_s + t == size, (found, size)
             how = (f"value-order branch and bound over the {n_arr} arrangements on {k} relevant states "
                    f"({nodes} search nodes); other states counted combinatorially")
             return OrbitVote(a_s, b_s, t, method=VoteMethod.EXACT, reduction=how, **common)
+    evaluate = comparisons()
     counts = np.array(mult, dtype=np.int64)
     total = [0, 0, 0]
     radix = np.cumprod([1] + [m + 1 for m in mult[:-1]], dtype=object)
@@ -338,6 +353,50 @@ def _prune(visits, criterion):
         return list(visits)  # too many for the linear programmes; pruning only saves time
 
 
+def _integer_discounted(visits, gamma):
+    """``[[D f(γ) for f in visits]]`` as Python integers, for one common ``D > 0``, or None when a
+    coefficient of some ``f`` is not an integer.
+
+    The orbit vote under the optimal rule only compares values, so any common positive scale
+    gives the same counts;
+    this skips the per-element :class:`~fractions.Fraction` arithmetic of ``f.at(γ)``. With
+    ``γ = p/q`` and ``f_x = N_x / d`` of degree at most ``m``, ``q^m N_x(p/q)`` and
+    ``q^m d(p/q)`` are integers.
+    """
+    p, q = gamma.numerator, gamma.denominator
+    degs = [f.degree() for f in visits]
+    deg = max(degs)
+    pp, qq = [1], [1]
+    for _ in range(deg):
+        pp.append(pp[-1] * p)
+        qq.append(qq[-1] * q)
+    rows, dens = [], []
+    for f, m in zip(visits, degs):
+        m -= 1
+        out = []
+        for poly in f.numerators + (f.denominator,):
+            acc = 0
+            for i, c in enumerate(poly):
+                if c:
+                    if c.denominator != 1:
+                        return None
+                    acc += c.numerator * pp[i] * qq[m - i]
+            out.append(acc)
+        den = out.pop()
+        if den == 0:
+            return None
+        if den < 0:
+            den, out = -den, [-x for x in out]
+        rows.append(out)
+        dens.append(den)
+    D = math.lcm(*dens)
+    rows = [[x * (D // d) for x in row] for row, d in zip(rows, dens)]
+    g = math.gcd(*(x for row in rows for x in row))
+    if g > 1:
+        rows = [[x // g for x in row] for row in rows]
+    return [[tuple(row) for row in rows]]
+
+
 def orbit_vote(mdp, state, a, b, reward, criterion=None, *, max_visits: int = MAX_VISITS, **kwargs) -> OrbitVote:
     """Orbit vote at ``state`` between first-action sets ``a`` and ``b`` (options pooled).
 
@@ -391,7 +450,11 @@ def orbit_vote(mdp, state, a, b, reward, criterion=None, *, max_visits: int = MA
     A, B = options(mdp, state, a, max_visits=max_visits), options(mdp, state, b, max_visits=max_visits)
     if criterion.name == "blackwell":  # single-level criteria are pruned on their vectors later
         A, B = _prune(A, criterion), _prune(B, criterion)
-    lv = criterion.levels(list(A) + list(B))
+    # the optimal rule only compares values, so a common positive scale of the vectors changes
+    # nothing; other rules (e.g. Boltzmann) see the values themselves
+    optimal = isinstance(kwargs.get("rule") or IsOptimal(), IsOptimal)
+    lv = (_integer_discounted(list(A) + list(B), criterion.gamma) if optimal and criterion.name == "discounted"
+          else None) or criterion.levels(list(A) + list(B))
     optsA = [[lv[l][i] for l in range(len(lv))] for i in range(len(A))]
     optsB = [[lv[l][len(A) + i] for l in range(len(lv))] for i in range(len(B))]
     return orbit_vote_sets(optsA, optsB, reward, criterion=criterion.describe(), names=mdp.states,

@@ -14,7 +14,7 @@ import numpy as np
 
 from workbench._errors import WorkbenchError
 from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
-from workbench.rs._simulate.simulate import REWARD_SEEKING, UNDECIDED, Criterion, Saturation, simulate
+from workbench.rs._simulate.simulate import LOCAL, REWARD_SEEKING, UNDECIDED, Criterion, Saturation, simulate
 from workbench.rs._simulate.solvers import DormandPrince, Solver
 
 
@@ -99,18 +99,29 @@ def critical_diversity(
     criterion: Criterion | None = None,
     t_max: float = 1e7,
 ) -> list[CriticalDiversity]:
-    """Critical diversity of each configuration, computed together in batches.
+    """Critical diversity of each configuration (spec §5, claim RS6).
 
-    Steps, each one batched over every configuration:
+    Steps:
 
     1. the outcome on a log grid of ``grid_size`` values of N in ``[1, n_max]`` (the
        monotonicity check: exactly one local-to-reward-seeking switch);
-    2. the first switch refined by a 16-point section search on ``log N`` until the bracket's
-       relative width is below ``rel_tol``;
+    2. the first switch refined on ``log N`` until the bracket's relative width is below
+       ``rel_tol``;
     3. bisection on integers inside that bracket until the upper end ``N*`` and ``N* - 1`` are
        adjacent (exact for any N that a float holds exactly, i.e. up to 2**53; none needed
        while the bracket holds at most one integer, i.e. below about ``1 / rel_tol``);
     4. the integer ``N*`` checked by simulating ``N*`` and ``N* - 1``.
+
+    Two engines run these steps. With the default strategies (:class:`DormandPrince` and
+    :class:`Saturation`, not subclasses) each configuration is searched on its own with the
+    model compiled by numba (:mod:`workbench.rs._simulate.compiled`: the same integrator and
+    event location as :func:`simulate`, in scalars), and step 2 is a safeguarded Illinois
+    iteration on the continuous margin :math:`p(T_{\rm sat}; N) - \text{threshold}`, whose sign
+    is the outcome. Any other solver or criterion runs on the batched numpy engine, all
+    configurations together, with a 16-point section search on the outcome in step 2. Both
+    give the same integer ``N*`` (``tests/test_critical.py`` compares them on random
+    configurations); their brackets differ but each straddles the switch, and ``undecided``
+    counts the points each search evaluated.
 
     Parameters
     ----------
@@ -133,8 +144,24 @@ def critical_diversity(
         raise WorkbenchError("grid_size must be at least 3")
     solver = solver or DormandPrince()
     criterion = criterion or Saturation()
-    K = len(configs)
+    if any(cf.flow != configs[0].flow or cf.model != configs[0].model for cf in configs):
+        raise WorkbenchError("a batch must share one model and one flow")
     grid = np.logspace(0.0, math.log10(n_max), grid_size)
+    kernel = _compiled_kernel(configs[0], solver, criterion) if configs else None
+    if kernel is not None:
+        from numba.core.errors import NumbaError
+
+        try:
+            return [_critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) for cf in configs]
+        except NumbaError:  # a model numba cannot type (first call compiles): the numpy engine runs it
+            pass
+    return _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max)
+
+
+def _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max) -> list[CriticalDiversity]:
+    """Steps 1-4 of :func:`critical_diversity`, each batched over every configuration (numpy);
+    step 2 is a 16-point section search on ``log N``. Works with any solver and criterion."""
+    K, grid_size = len(configs), grid.size
 
     # 1. Grid, all configurations in one batch.
     flat_cfg = [cf for cf in configs for _ in grid]
@@ -223,6 +250,116 @@ def critical_diversity(
             br = (lo, hi)
         results.append(CriticalDiversity(cf, n_star, n_c, br, bool(monotone), flips, grid_size, n_max, n_und, checks.get(k, {})))
     return results
+
+
+def _compiled_kernel(config, solver, criterion):
+    """The numba kernel of the config's model and flow, or None where the batched numpy path must
+    be used: other solver or criterion strategies (subclasses included), or numba unavailable."""
+    if type(solver) is not DormandPrince or type(criterion) is not Saturation:
+        return None
+    try:
+        from workbench.rs._simulate.compiled import compiled_kernel
+
+        return compiled_kernel(config.model, config.flow)
+    except ImportError:
+        return None
+
+
+_CODES = (REWARD_SEEKING, LOCAL, UNDECIDED)  # the kernel's outcome codes 0, 1, 2
+
+
+def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) -> CriticalDiversity:
+    """Steps 1-4 of :func:`critical_diversity` for one configuration with the compiled kernel.
+
+    Step 2 is a safeguarded Illinois iteration on the continuous margin
+    ``m(N) = p(T_sat; N) - threshold`` (its sign is the outcome) in ``log N``, to a relative
+    bracket width of ``rel_tol / 10``: each new point is kept at least ``rel_tol / 20`` inside
+    the bracket, so once the estimate is good the next point lands on the root's far side and
+    closes the bracket; a bisection step is taken whenever three steps have not halved the
+    bracket, or a point is undecided. Steps 3 and 4 are those of the numpy engine.
+    """
+    alpha, c = np.array(cf.alpha), np.array(cf.c)
+    z0, thr = cf.z0, criterion.threshold
+
+    def run(ns):
+        ns = np.ascontiguousarray(ns, dtype=float)
+        codes, t_end, p_end, steps = np.empty(ns.size, np.int64), np.empty(ns.size), np.empty(ns.size), np.empty(ns.size, np.int64)
+        kernel.run_many(ns, z0, cf.x0, cf.y0, alpha, c, cf.kappa, cf.cost, criterion.eps, thr, t_max,
+                        solver.rtol, solver.atol, solver.max_steps, codes, t_end, p_end, steps)
+        return codes, p_end - thr
+
+    # 1. Grid.
+    codes, margin = run(grid)
+    rs, und = codes == 0, codes == 2
+    flips = [float(grid[i + 1]) for i in range(grid.size - 1) if rs[i] != rs[i + 1]]
+    monotone = bool((not und.any()) and (rs == np.maximum.accumulate(rs)).all())
+    n_und = int(und.sum())
+    if rs[0]:
+        return CriticalDiversity(cf, 1, 1.0, None, monotone, flips, grid.size, n_max, n_und, {})
+    if not rs.any():
+        return CriticalDiversity(cf, None, None, None, monotone, flips, grid.size, n_max, n_und, {})
+    i = int(np.argmax(rs))
+    lo, hi = float(grid[i - 1]), float(grid[i])
+    g_lo, g_hi = float(margin[i - 1]), float(margin[i])
+
+    # 2. Illinois on the margin in log N, until hi / lo - 1 <= rel_tol / 10: a step or two more
+    #    than rel_tol needs, so that N*_c is as accurate as the numpy engine's 17-fold section steps.
+    inset = 0.05 * math.log1p(rel_tol)
+    side, since_halved, width_then = 0, 0, math.log(hi / lo)
+    while hi / lo - 1 > 0.1 * rel_tol:
+        u_lo, u_hi = math.log(lo), math.log(hi)
+        if since_halved >= 3 or not (g_hi > 0 >= g_lo):
+            u = 0.5 * (u_lo + u_hi)
+        else:
+            u = u_hi - g_hi * (u_hi - u_lo) / (g_hi - g_lo)
+            u = min(max(u, u_lo + inset), u_hi - inset)
+        n = math.exp(u)
+        if not lo < n < hi:  # rounding at the last digits: the geometric midpoint
+            n = math.sqrt(lo * hi)
+            if not lo < n < hi:
+                break
+        [code], [g] = run([n])
+        if code == 2:
+            monotone, n_und, g = False, n_und + 1, math.nan
+        if code == 0:
+            hi, g_hi = n, g
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+        else:
+            lo, g_lo = n, g
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        width = math.log(hi / lo)
+        if width <= 0.5 * width_then:
+            since_halved, width_then = 0, width
+        else:
+            since_halved += 1
+            if since_halved > 3:  # the bisection step was taken
+                since_halved, width_then = 0, width
+
+    # 3. Integer bisection, L local and H reward-seeking, until H - L = 1.
+    int_lo, int_hi = max(1, math.ceil(lo) - 1), max(1, math.ceil(hi))
+    while int_hi - int_lo > 1:
+        mid = (int_lo + int_hi) // 2
+        [code], _ = run([float(mid)])
+        if code == 2:
+            monotone, n_und = False, n_und + 1
+        if code == 0:
+            int_hi = mid
+            hi = min(hi, float(mid))
+        else:
+            int_lo = mid
+            lo = max(lo, float(mid))
+
+    # 4. The integer N*: reward-seeking at N*, and local at N* - 1.
+    cand = int_hi
+    codes, _ = run([float(cand), float(max(1, cand - 1))])
+    ok = codes[0] == 0 and (cand == 1 or codes[1] != 0)
+    check = {"n": cand, "outcome_at_n": str(_CODES[codes[0]]), "outcome_at_n_minus_1": str(_CODES[codes[1]]) if cand > 1 else None,
+             "consistent": bool(ok)}
+    return CriticalDiversity(cf, cand if ok else None, math.sqrt(lo * hi), (lo, hi), monotone, flips, grid.size, n_max, n_und, check)
 
 
 @dataclass(frozen=True)
