@@ -59,10 +59,11 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from workbench._errors import EnumerationTooLarge, WorkbenchError
+from workbench._errors import WorkbenchError
 from workbench.power._census.enumeration import MAX_CENSUS_STATES, MDPClass, rooted_mdp_classes
 from workbench.power._visits.criteria import Average, Blackwell, Discounted
 
@@ -124,15 +125,29 @@ def _crit_name(crit) -> str:
     return crit.name if crit.name != "discounted" else f"discounted:{_fs(crit.gamma)}"
 
 
+class _SplitVote(NamedTuple):
+    """One reward's exact orbit vote on a split (the counts of :class:`OrbitVote`)."""
+
+    a_strict: int
+    b_strict: int
+    tie: int
+    orbit_size: int
+
+    @property
+    def weak_fraction_b(self) -> Fraction:
+        return Fraction(self.b_strict + self.tie, self.orbit_size)
+
+
 def census_class(masks, automorphisms, criteria, generic: int, seed: int, overlap: bool) -> dict:
     """The census rows of one class (a pure function of its arguments; runs in workers)."""
-    from workbench.power._lab.registry import VOTE_METHOD, get_conjecture
-    from workbench.power._orbits.votes import orbit_vote
+    from workbench.power._census.fastvote import split_votes
+    from workbench.power._lab.registry import get_conjecture
 
     cls = MDPClass(tuple(masks), tuple(automorphisms))
     mdp, n = cls.mdp(), cls.n_states
     order = order_type_rewards(n)
     gen = generic_rewards(n, generic, seed)
+    family_all = list(order) + list(gen)
     scaling, strict, frac, frac_o = (get_conjecture(x) for x in ("scaling", "strict", "fractional", "fractional-overlap"))
     rows, votes = [], 0
     for a, b in root_splits(cls, overlap=overlap):
@@ -144,17 +159,18 @@ def census_class(masks, automorphisms, criteria, generic: int, seed: int, overla
         h_fo = frac_o.hypotheses(mdp, "s0", list(a), list(b), Average())
         for crit in criteria:
             h_copies = scaling.hypotheses(mdp, "s0", list(a), list(b), crit)
-            cache = {}
+            counts = []  # every reward's vote, computed together on the first request
 
-            def vote(key, r):
+            def vote(key, r, a=a, b=b, crit=crit, counts=counts):
                 nonlocal votes
-                if key not in cache:
-                    try:
-                        cache[key] = orbit_vote(mdp, "s0", list(a), list(b), r, crit, method=VOTE_METHOD)
-                    except EnumerationTooLarge:  # pragma: no cover - orbits here have at most 5! elements
-                        cache[key] = None
+                if not counts:
+                    counts.extend(_SplitVote(*c) for c in split_votes(mdp, "s0", list(a), list(b), family_all, crit))
+                    counts.append(set())  # the keys asked for: `votes` counts each once, as before
+                if key not in counts[-1]:
+                    counts[-1].add(key)
                     votes += 1
-                return cache[key]
+                kind, i = key
+                return counts[i if kind == "o" else len(order) + i]
 
             laws = {
                 "n/(n+1)": (h_copies, lambda v, h: (v.weak_fraction_b, v.weak_fraction_b >= h["bound"])),
