@@ -19,8 +19,13 @@ N cbar_y << 1. The check runs a sweep sized for seconds (:data:`RS7_SPEC`):
 
 The search uses a coarse grid (growth 4, bisection to 25%, N <= 512) so that both RS7 and RS7a
 (which reuses this sweep through the check context's cache) take seconds. The large version
-(spec calibration target 0.1, priors 1e-2 .. 3e-4, N up to 8192, 10 seeds) is defined as
-:data:`RS7_STRONG_SPEC` for a later benchmark; it is not run here.
+(spec calibration target 0.1, priors 1e-2 .. 3e-4, N up to 8192, 10 seeds) is
+:data:`RS7_STRONG_SPEC`; ``examples/rs7_strong.py`` reruns it and prints the same slope
+intervals (tens of minutes on 2 cores); the check does not run it.
+
+RS7b (:func:`check_rs7b`) is the censored regime: :data:`RS7B_SPEC` is :data:`RS7_SPEC` with the
+spec's ``l_y = 0.25``, where the cutoff law (RS10) with the geometry's mean couplings puts the 4d
+geometries' critical prior above ``p0 = 1e-3``.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
 #: The fast sweep behind RS7 and RS7a (shared): l_y = 0.05, calibration target 0.5, 10 seeds.
 RS7_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3), seeds=tuple(range(10)), n_max=512,
                      growth=4.0, rel_tol=0.25, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05), target_coupling=0.5))
-#: The large version, for a later benchmark (not run by the check): the spec's calibration, priors down to 3e-4.
+#: The large version (not run by the check; examples/rs7_strong.py reruns it): the spec's calibration, priors down to 3e-4.
 RS7_STRONG_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3, 3e-4), seeds=tuple(range(10)),
                             n_max=8192, rel_tol=0.05, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05)))
 #: Negative controls: (name, config changes); N grid and prior of the control runs.
@@ -161,7 +166,7 @@ def check_rs7(context: CheckContext) -> Evidence:
         f"{len(spec.geometries)} geometries, N = {list(CONTROL_SIZES)}, p0 = {CONTROL_PRIOR}): "
         f"{sum(c['never_reward_seeking'] and c['mean_p_no_rise'] for c in controls)}/{len(controls)} never "
         "reward-seeking with mean p(T_sat) at N = 512 no higher than at N = 1. The spec calibration "
-        "(target 0.1) down to p0 = 3e-4 (RS7_STRONG_SPEC) is left to a later benchmark."
+        "(target 0.1) down to p0 = 3e-4 (RS7_STRONG_SPEC) is rerun by examples/rs7_strong.py, not by this check."
     )
     steps = (
         Step("every search is local at N = 1, finds a reward-seeking N* <= n_max, and stays reward-seeking at 2 N*",
@@ -179,7 +184,7 @@ def check_rs7(context: CheckContext) -> Evidence:
         "slope_statistics": stats, "confirmation_at_2n_star": confirm, "negative_controls": controls,
         "why_target_0.5": ("N* is set by lambda* / p0 (RS7a); the slope is -1 once N cbar_z >> 1. With the calibration "
                            "target 0.5 that holds at N* ~ 20-300, so 10 seeds x 3 priors cost seconds; the spec target "
-                           "0.1 needs N* in the thousands (RS7_STRONG_SPEC, a later benchmark)."),
+                           "0.1 needs N* in the thousands (RS7_STRONG_SPEC, rerun by examples/rs7_strong.py)."),
         "note_no_skill_gap": ("with no skill gap but the reward-seeking skill transferring better (l_x = 1 > l_y), reward-"
                               "seeking does rise with N (near N = 512 at p0 = 1e-2): the transfer gives it the higher "
                               "effective learnability of RS2; only with equal transfer is 'no skill gap' a negative control"),
@@ -252,8 +257,8 @@ def check_rs7b(context: CheckContext) -> Evidence:
         + f", none censored; the same seeds with l_y = 0.05 (RS7's sweep) at p0 = {lo}: median N* "
         + ", ".join(f"{g} {med(short_below[g])}" for g in spec.geometries)
         + f". At the spec calibration (target 0.1), the default figure's setting, the law gives with l_y = 0.25: "
-        f"{fmt(spec_law['l_y = 0.25'])}, so the 4d geometries are censored at its smallest prior 1e-3 (the measured figure "
-        f"sweep: 5/5 seeds, N <= 8192); with the default l_y = 0.05: {fmt(spec_law['l_y = 0.05'])}, far below 1e-3. "
+        f"{fmt(spec_law['l_y = 0.25'])}, so the 4d geometries are censored at its smallest prior 1e-3 (docs/heterogeneous.md "
+        f"records the figure sweep with l_y = 0.25: 5/5 seeds censored, N <= 8192; not rerun here); with the default l_y = 0.05: {fmt(spec_law['l_y = 0.05'])}, far below 1e-3. "
         "The law is a homogeneous mean-field statement; the heterogeneous side is checked at the stated priors only."
     )
     steps = (
