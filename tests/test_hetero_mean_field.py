@@ -66,3 +66,18 @@ def test_plot_collapse_draws_on_given_ax():
     assert len(ax.lines) == 2  # the medians and the prediction line
     assert ax.get_yscale() == "log"
     plt.close(fig)
+
+
+def test_perron_bracket_same_points_orders_mean_row_sum_perron_and_max_row_sum():
+    # RS7a: on the same points, mean row sum (1 + (N-1) cbar)/N <= Perron eigenvalue of C/N <= max row sum
+    import numpy as np
+
+    from workbench.claims.rs.analysis import perron_bracket
+    from workbench.rs._hetero.kernels import gaussian_kernel_dense
+
+    rng = np.random.default_rng(0)
+    for dim in (1, 4, 100):
+        q = perron_bracket(gaussian_kernel_dense(rng.normal(size=(60, dim)) * (0.3 if dim == 100 else 1.0), 1.0))
+        assert q["ordered"] and q["mean_row_sum"] == pytest.approx((1 + 59 * q["cbar_offdiagonal"]) / 60, rel=1e-12)
+    const = perron_bracket(np.full((5, 5), 0.25) + 0.75 * np.eye(5))  # constant off-diagonal: all three coincide
+    assert const["perron"] == pytest.approx(const["mean_row_sum"], abs=1e-14) == pytest.approx(0.4, abs=1e-14)

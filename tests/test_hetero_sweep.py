@@ -354,3 +354,24 @@ def test_rs7_check_runs_and_verifies(tmp_path):
     assert ev.status == Status.VERIFIED, ev.summary
     assert (tmp_path / "figures" / "rs7_hetero_slopes.png").stat().st_size > 1000
     assert len(ev.details["confirmation_at_2n_star"]) == 30  # 3 geometries x 10 seeds at the largest prior
+
+
+@pytest.mark.slow
+def test_rs7b_check_runs_and_verifies(tmp_path):
+    from workbench.claims._registry import CheckContext, Status
+    from workbench.claims.rs.hetero import check_rs7b
+
+    ev = check_rs7b(CheckContext(out_dir=tmp_path))
+    assert ev.status == Status.VERIFIED, ev.summary
+    assert ev.details["censored_geometries_predicted"] == ["gaussian4d", "longtail4d"]
+
+
+def test_default_length_scales_and_the_spec_variant_on_the_command_line(tmp_path):
+    # the CLI default is HeteroConfig's (l_y = 0.05); 'spec' names the spec's l_y = 0.25 (RS7b's censored regime)
+    from workbench.rs._hetero.model import DEFAULT_LENGTH_SCALES, SPEC_LENGTH_SCALES, HeteroConfig
+
+    assert HeteroConfig().length_scales == DEFAULT_LENGTH_SCALES == (1.0, 1.0, 0.05)
+    assert HeteroConfig.spec_local_skill(target_coupling=0.5).length_scales == SPEC_LENGTH_SCALES == (1.0, 1.0, 0.25)
+    assert _spec_from_cli(["rs", "sweep"], tmp_path / "a").config.length_scales == DEFAULT_LENGTH_SCALES
+    assert _spec_from_cli(["rs", "sweep", "--length-scales", "spec"], tmp_path / "b").config.length_scales == SPEC_LENGTH_SCALES
+    assert _spec_from_cli(["rs", "sweep", "--length-scales", "1,1,0.3"], tmp_path / "c").config.length_scales == (1.0, 1.0, 0.3)

@@ -19,8 +19,15 @@ N cbar_y << 1. The check runs a sweep sized for seconds (:data:`RS7_SPEC`):
 
 The search uses a coarse grid (growth 4, bisection to 25%, N <= 512) so that both RS7 and RS7a
 (which reuses this sweep through the check context's cache) take seconds. The large version
-(spec calibration target 0.1, priors 1e-2 .. 3e-4, N up to 8192, 10 seeds) is defined as
-:data:`RS7_STRONG_SPEC` for a later benchmark; it is not run here.
+(spec calibration target 0.1, priors 1e-2 .. 3e-4, N up to 8192, 10 seeds) is
+:data:`RS7_STRONG_SPEC`; ``examples/rs7_strong.py`` reruns it and prints the same slope
+intervals (about an hour on 2 loaded cores); the check does not run it. At those
+priors the slopes are within 0.035 of -1 but differ by about 0.06 between the 4d geometries and
+gaussian100d (docs/heterogeneous.md).
+
+RS7b (:func:`check_rs7b`) is the censored regime: :data:`RS7B_SPEC` is :data:`RS7_SPEC` with the
+spec's ``l_y = 0.25``, where the cutoff law (RS10) with the geometry's mean couplings puts the 4d
+geometries' critical prior above ``p0 = 1e-3``.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import numpy as np
 
 from workbench.claims._registry import CheckContext, Evidence, Step, StepKind
 from workbench.rs._hetero.geometry import geometry_by_name
-from workbench.rs._hetero.model import HeteroConfig, simulate_hetero
+from workbench.rs._hetero.model import SPEC_LENGTH_SCALES, HeteroConfig, simulate_hetero
 from workbench.rs._simulate.simulate import REWARD_SEEKING
 from workbench.rs._plotting.sweep import plot_sweep
 from workbench.rs._sweep.executors import ProcessExecutor, SerialExecutor
@@ -43,7 +50,7 @@ GEOMETRIES = ("gaussian4d", "longtail4d", "gaussian100d")
 #: The fast sweep behind RS7 and RS7a (shared): l_y = 0.05, calibration target 0.5, 10 seeds.
 RS7_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3), seeds=tuple(range(10)), n_max=512,
                      growth=4.0, rel_tol=0.25, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05), target_coupling=0.5))
-#: The large version, for a later benchmark (not run by the check): the spec's calibration, priors down to 3e-4.
+#: The large version (not run by the check; examples/rs7_strong.py reruns it): the spec's calibration, priors down to 3e-4.
 RS7_STRONG_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(1e-2, 3e-3, 1e-3, 3e-4), seeds=tuple(range(10)),
                             n_max=8192, rel_tol=0.05, config=HeteroConfig(length_scales=(1.0, 1.0, 0.05)))
 #: Negative controls: (name, config changes); N grid and prior of the control runs.
@@ -52,6 +59,11 @@ CONTROLS = (("no skill gap, both skills transfer alike (x0 = y0 = -2, l = 1, 1, 
             ("reward-seeking skill transfers worse than local skill (l_x = 0.05, l_y = 1)",
              {"length_scales": (1.0, 0.05, 1.0)}))
 CONTROL_SIZES, CONTROL_PRIOR = (1, 8, 64, 512), 1e-2
+#: RS7b: RS7_SPEC with the spec's local-skill length scale l_y = 0.25 (HeteroConfig.spec_local_skill), at one prior
+#: above every geometry's cutoff-law critical prior (3e-2) and one below the 4d geometries' (1e-3).
+RS7B_SPEC = SweepSpec(geometries=GEOMETRIES, priors=(3e-2, 1e-3), seeds=RS7_SPEC.seeds, n_max=RS7_SPEC.n_max,
+                      growth=RS7_SPEC.growth, rel_tol=RS7_SPEC.rel_tol,
+                      config=RS7_SPEC.config.with_(length_scales=SPEC_LENGTH_SCALES))
 
 
 def rs7_sweep(spec: SweepSpec = RS7_SPEC):
@@ -156,7 +168,7 @@ def check_rs7(context: CheckContext) -> Evidence:
         f"{len(spec.geometries)} geometries, N = {list(CONTROL_SIZES)}, p0 = {CONTROL_PRIOR}): "
         f"{sum(c['never_reward_seeking'] and c['mean_p_no_rise'] for c in controls)}/{len(controls)} never "
         "reward-seeking with mean p(T_sat) at N = 512 no higher than at N = 1. The spec calibration "
-        "(target 0.1) down to p0 = 3e-4 (RS7_STRONG_SPEC) is left to a later benchmark."
+        "(target 0.1) down to p0 = 3e-4 (RS7_STRONG_SPEC) is rerun by examples/rs7_strong.py, not by this check."
     )
     steps = (
         Step("every search is local at N = 1, finds a reward-seeking N* <= n_max, and stays reward-seeking at 2 N*",
@@ -174,10 +186,98 @@ def check_rs7(context: CheckContext) -> Evidence:
         "slope_statistics": stats, "confirmation_at_2n_star": confirm, "negative_controls": controls,
         "why_target_0.5": ("N* is set by lambda* / p0 (RS7a); the slope is -1 once N cbar_z >> 1. With the calibration "
                            "target 0.5 that holds at N* ~ 20-300, so 10 seeds x 3 priors cost seconds; the spec target "
-                           "0.1 needs N* in the thousands (RS7_STRONG_SPEC, a later benchmark)."),
+                           "0.1 needs N* in the thousands (RS7_STRONG_SPEC, rerun by examples/rs7_strong.py)."),
         "note_no_skill_gap": ("with no skill gap but the reward-seeking skill transferring better (l_x = 1 > l_y), reward-"
                               "seeking does rise with N (near N = 512 at p0 = 1e-2): the transfer gives it the higher "
                               "effective learnability of RS2; only with equal transfer is 'no skill gap' a negative control"),
         "sweep_seconds": s["run"]["seconds"], "executor": s["run"]["executor"],
     }
     return Evidence(summary, steps, details, figures)
+
+
+def cutoff_law_priors(config: HeteroConfig, geometries=GEOMETRIES, *, n: int = 2000) -> dict:
+    """Per geometry: the mean couplings (``n`` fresh points) and the homogeneous cutoff law's critical prior
+    p0_c = K cbar_y / cbar_z with those couplings (RS10; alpha = 1)."""
+    from workbench.rs._analysis.cutoff_law import cutoff_law
+    from workbench.rs._hetero.geometry import mean_couplings
+    from workbench.rs._homogeneous.config import HomogeneousConfig
+
+    out = {}
+    for g in geometries:
+        geo = geometry_by_name(g)
+        lz, _, ly = config.length_scales
+        cz, cy = mean_couplings(geo, config.calibration(geo).scale, (lz, ly), n=n)
+        law = cutoff_law(HomogeneousConfig(c=(cz, cz, cy)))
+        out[g] = {"cbar_z": cz, "cbar_y": cy, "K": law.K, "critical_prior": law.critical_prior}
+    return out
+
+
+def check_rs7b(context: CheckContext) -> Evidence:
+    """Evidence for RS7b: the censored regime of the heterogeneous model is the cutoff law's (RS10)."""
+    spec = RS7B_SPEC
+    hi, lo = spec.priors
+    laws = {"check (target 0.5)": {"l_y = 0.25": cutoff_law_priors(spec.config), "l_y = 0.05": cutoff_law_priors(RS7_SPEC.config)},
+            "spec calibration (target 0.1)": {"l_y = 0.25": cutoff_law_priors(HeteroConfig.spec_local_skill()),
+                                              "l_y = 0.05": cutoff_law_priors(HeteroConfig())}}
+    check_law = laws["check (target 0.5)"]["l_y = 0.25"]
+    censored_geos = [g for g in spec.geometries if check_law[g]["critical_prior"] > lo]
+    result = context.cached("rs7b_censored_sweep", lambda: rs7_sweep(spec))
+    rows = result.summary["results"]
+    short = context.cached("rs7_hetero_sweep", rs7_sweep).summary["results"]  # same seeds, l_y = 0.05
+
+    def searches(rs, g, p):
+        return [r for r in rs if r["geometry"] == g and r["p0"] == p]
+
+    below = {g: searches(rows, g, lo) for g in spec.geometries}
+    above = {g: searches(rows, g, hi) for g in spec.geometries}
+    short_below = {g: searches(short, g, lo) for g in spec.geometries}
+    # the law's side of p0 decides: censored (no N* <= n_max) exactly where p0 < p0_c
+    below_ok = all(all((r["n_star"] is None) == (g in censored_geos) for r in below[g]) for g in spec.geometries)
+    above_ok = (all(check_law[g]["critical_prior"] < hi for g in spec.geometries)
+                and all(r["n_star"] is not None for g in spec.geometries for r in above[g]))
+    short_ok = all(r["n_star"] is not None for g in spec.geometries for r in short_below[g])
+    spec_law = laws["spec calibration (target 0.1)"]
+    figure_ok = (all(spec_law["l_y = 0.25"][g]["critical_prior"] > 1e-3 for g in ("gaussian4d", "longtail4d"))
+                 and all(v["critical_prior"] < 1e-5 for v in spec_law["l_y = 0.05"].values()))
+    n_cy = {g: spec.n_max * check_law[g]["cbar_y"] for g in spec.geometries}
+
+    def fmt(d):
+        return ", ".join(f"{g} {v['critical_prior']:.2g}" for g, v in d.items())
+
+    def med(rs):
+        v = [r["n_star"] for r in rs if r["n_star"] is not None]
+        return f"{int(np.median(v))}" if v else "none"
+
+    summary = (
+        f"Cutoff law (RS10) with each geometry's mean couplings (2000 fresh points), p0_c = K cbar_y/cbar_z: at the check's "
+        f"calibration (target 0.5) with the spec's l_y = 0.25: {fmt(check_law)}; with l_y = 0.05: "
+        f"{fmt(laws['check (target 0.5)']['l_y = 0.05'])}. Heterogeneous N* searches (N <= {spec.n_max}, {len(spec.seeds)} seeds, "
+        f"l_y = 0.25): at p0 = {lo} censored in " + ", ".join(f"{g} {sum(r['n_star'] is None for r in below[g])}/{len(below[g])}"
+                                                         for g in spec.geometries)
+        + f" (N cbar_y at N = {spec.n_max}: " + ", ".join(f"{g} {v:.2g}" for g, v in n_cy.items())
+        + f"); at p0 = {hi} (above every p0_c) median N* " + ", ".join(f"{g} {med(above[g])}" for g in spec.geometries)
+        + f", none censored; the same seeds with l_y = 0.05 (RS7's sweep) at p0 = {lo}: median N* "
+        + ", ".join(f"{g} {med(short_below[g])}" for g in spec.geometries)
+        + f". At the spec calibration (target 0.1), the default figure's setting, the law gives with l_y = 0.25: "
+        f"{fmt(spec_law['l_y = 0.25'])}, so the 4d geometries are censored at its smallest prior 1e-3 (docs/heterogeneous.md "
+        f"records the figure sweep with l_y = 0.25: 5/5 seeds censored, N <= 8192; not rerun here); with the default l_y = 0.05: {fmt(spec_law['l_y = 0.05'])}, far below 1e-3. "
+        "The law is a homogeneous mean-field statement; the heterogeneous side is checked at the stated priors only."
+    )
+    steps = (
+        Step("the cutoff law with the geometry's mean couplings puts p0_c above p0 = 1e-3 for both 4d geometries and below "
+             "3e-2 for all (check calibration, l_y = 0.25)", StepKind.NUMERIC,
+             "3 geometries; cbar from 2000 fresh points; K by bisection (RS10)",
+             bool(censored_geos == ["gaussian4d", "longtail4d"]) and all(v["critical_prior"] < hi for v in check_law.values())),
+        Step(f"heterogeneous searches are censored (no N* <= {spec.n_max}) at p0 = {lo} exactly in the geometries with "
+             f"p0 < p0_c, and find N* at p0 = {hi} in every geometry and seed", StepKind.NUMERIC,
+             f"{len(rows)} searches: 3 geometries x {len(spec.priors)} priors x {len(spec.seeds)} seeds", below_ok and above_ok),
+        Step(f"the censoring is the local-skill transfer's: with l_y = 0.05 (all else equal) every search at p0 = {lo} finds N*",
+             StepKind.NUMERIC, f"RS7's sweep, 3 geometries x {len(spec.seeds)} seeds", short_ok),
+        Step("at the spec calibration the law puts the 4d p0_c above 1e-3 with l_y = 0.25 and every p0_c below 1e-5 with "
+             "l_y = 0.05 (why the default is 0.05)", StepKind.NUMERIC, "3 geometries x 2 length scales", figure_ok),
+    )
+    details = {"cutoff_law": laws, "spec": result.summary["spec"], "results": rows, "n_cbar_y_at_n_max": n_cy,
+               "censored_geometries_predicted": censored_geos, "sweep_seconds": result.summary["run"]["seconds"],
+               "caveat": ("p0_c is the homogeneous law with the mean couplings (a mean-field prediction); censoring is "
+                          f"observed up to N = {spec.n_max}, not for every N")}
+    return Evidence(summary, steps, details)

@@ -368,6 +368,19 @@ def check_rs7(context: CheckContext) -> Evidence:
     return sweep_check(context)
 
 
+@claim("RS7b", source=f"{SEED}, 'Heterogenous Coupling' (final figure) and the comment asking for 'a bound between alpha^(z) and C^(x,y)'",
+       statement=("Censored regime of the heterogeneous model, a consequence of the cutoff law (RS10): with the geometry's mean "
+                  "couplings the law gives a critical prior p0_c = K cbar_y/cbar_z; below it the N* search finds no N "
+                  "(censored), above it a finite N*. With the spec's local-skill length scale l_y = 0.25 the 4d geometries' "
+                  "cbar_y (~1e-3 at the spec calibration) puts p0_c at 1.5e-3 and 1.8e-3, so they are censored at p0 = 1e-3; "
+                  "with the default l_y = 0.05 every p0_c is below 1e-5."),
+       code="workbench/claims/rs/hetero.py::check_rs7b; workbench/rs/_analysis/cutoff_law.py")
+def check_rs7b(context: CheckContext) -> Evidence:
+    from workbench.claims.rs.hetero import check_rs7b as censored_check
+
+    return censored_check(context)
+
+
 @claim("RS9", source=f"{SEED}, footnote 4",
        statement="The footnote-4 variant a = sigmoid(x + kappa y), kappa > 0, makes reward-seeking easier to reach (lower N*).",
        code="workbench/claims/rs/homogeneous.py::check_rs9")

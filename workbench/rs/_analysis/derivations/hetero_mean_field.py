@@ -15,9 +15,12 @@ Symbolic steps (sympy, from the model's own local rates r^k = flow.local_rates(m
 4. Self-transfer C_ii = 1: one of N terms, a relative correction O(1/(N cbar_z)) (exact in the
    homogeneous case: 1 + (N - 1) c_z = N c_z (1 + (1 - c_z)/(N c_z))).
 5. Rayleigh bound: for the kernel K = C/N (symmetric, non-negative) the Perron eigenvalue mu >= mean
-   row sum cbar (u = 1/sqrt(N)): the heterogeneous blow-up grows along the Perron vector, so lambda*
-   is set by mu, not by cbar -- why the homogeneous model with the mean coupling over-predicts N*.
-   (Checked here for 2x2 kernels symbolically; the numbers are in the claim.)
+   row sum of K = (1 + (N-1) cbar)/N, with cbar the off-diagonal mean ON THE SAME POINTS (u = 1/sqrt(N);
+   the diagonal C_ii = 1 included), and mu <= max row sum (Perron-Frobenius). The heterogeneous blow-up
+   grows along the Perron vector, so lambda* is set by mu, not by cbar -- why the homogeneous model
+   with the mean coupling over-predicts N*. Against the geometry's cbar (an expectation, or a mean on
+   other points) mu need not be larger: the two differ by the sampling error of cbar, ~2 sd(row
+   means)/sqrt(N). (Checked here for 2x2 kernels symbolically; the numbers are in the claim.)
 Numeric (in the claim, not here): lambda* on sampled points, the two-cluster check, the collapse.
 Run: python proofs/hetero_mean_field.py   (exit 0 = every check passed)
 """
