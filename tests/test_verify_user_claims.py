@@ -217,7 +217,7 @@ def test_costliest_claims_start_first(tmp_path):
     claims = load_claims_file(_write(tmp_path, SHARED, "shared.py"))  # costs 0, 1, 2, 0, 1
     assert start_order(claims) == [2, 1, 4, 0, 3]
     builtin = {c.id: c for c in all_claims()}
-    assert builtin["RS6a"].cost_hint > builtin["RS4"].cost_hint > builtin["PS12"].cost_hint == 1
+    assert builtin["RS7"].cost_hint > builtin["RS6a"].cost_hint > builtin["PS12"].cost_hint == 1
 
 
 def test_cited_proofs_are_tasks_of_their_own(tmp_path):

@@ -74,10 +74,10 @@ PROOFS_CITED: dict[str, tuple[str, ...]] = {
     "RS8a": ("late_time_drift",),
 }
 
-#: Running-time hints of the proofs (seconds on an idle 2-core machine, rounded), like ``Claim.cost``.
+#: Running-time hints of the proofs (CPU seconds of the subprocess, imports included, rounded), like ``Claim.cost``.
 PROOF_COST_HINTS: dict[str, float] = {
-    "equilibria_stability": 8, "hetero_mean_field": 4, "homogeneous_reduction": 3, "late_time_drift": 4,
-    "monotonicity_direction": 3, "small_prior_scaling": 9,
+    "equilibria_stability": 5, "hetero_mean_field": 1, "homogeneous_reduction": 1.5, "late_time_drift": 5,
+    "monotonicity_direction": 1.5, "small_prior_scaling": 3,
 }
 
 
