@@ -238,6 +238,20 @@ def test_predicted_scaling_canonical_matches_the_computed_n_star():
     assert d.to_dict()["law"] == "power" and type(d.to_dict()["law"]) is str
 
 
+def test_predicted_scaling_is_computed_once_per_configuration():
+    """Several claims and predicted_n_star (once per prior) ask for the same prediction: it is shared,
+    and the lambdified limit field is derived once per parameters (the bisections reuse it)."""
+    from workbench.rs._analysis.small_prior import _limit_field, _predicted_scaling
+
+    cfg = HomogeneousConfig()
+    first = predicted_scaling(cfg)
+    assert predicted_scaling(cfg.with_(p0=cfg.p0)) is first
+    assert _predicted_scaling(cfg, 1e-3) == first  # the same result computed afresh
+    before = _limit_field.cache_info().misses
+    predicted_scaling(cfg, eps=2e-3)  # a new eps: new bisections, the same field
+    assert _limit_field.cache_info().misses == before
+
+
 def test_predicted_scaling_replicator_and_local_transfer():
     rep = predicted_scaling(HomogeneousConfig(flow=ReplicatorFlow()))
     assert isinstance(rep, LogarithmicLaw) and not rep.applies and rep.law == "logarithmic"

@@ -217,7 +217,30 @@ def test_costliest_claims_start_first(tmp_path):
     claims = load_claims_file(_write(tmp_path, SHARED, "shared.py"))  # costs 0, 1, 2, 0, 1
     assert start_order(claims) == [2, 1, 4, 0, 3]
     builtin = {c.id: c for c in all_claims()}
-    assert builtin["RS6a"].cost_hint > builtin["RS4"].cost_hint > builtin["PS12"].cost_hint == 1
+    assert builtin["RS7"].cost_hint > builtin["RS6a"].cost_hint > builtin["PS12"].cost_hint == 1
+
+
+def test_cited_proofs_are_tasks_of_their_own(tmp_path):
+    """A parallel verify runs each proof the chosen built-in claims cite as a task, costliest first."""
+    import inspect
+    import re
+
+    from workbench.claims._parallel import tasks
+    from workbench.claims._proofs import PROOF_COST_HINTS, PROOFS_CITED, proof_names
+
+    builtin = {c.id: c for c in all_claims()}
+    for cid, c in builtin.items():  # the table is what the checks cite
+        cited = set(re.findall(r'_proof\(context, "(\w+)"\)', inspect.getsource(c.check)))
+        assert cited == set(PROOFS_CITED.get(cid, ())), cid
+    assert set(PROOF_COST_HINTS) == set(proof_names())
+    order = tasks([builtin["RS1"], builtin["RS8"], builtin["RS8a"]])
+    assert sorted(order, key=str) == sorted([("claim", 0), ("claim", 1), ("claim", 2), ("proof", "equilibria_stability"),
+                                             ("proof", "late_time_drift")], key=str)  # late_time_drift once
+    assert order.index(("proof", "equilibria_stability")) < order.index(("proof", "late_time_drift"))
+    assert tasks([builtin["RS1"], builtin["PS1"]]) == [("claim", 0), ("claim", 1)] or \
+        tasks([builtin["RS1"], builtin["PS1"]]) == [("claim", 1), ("claim", 0)]
+    user = load_claims_file(_write(tmp_path, SHARED, "shared.py"))
+    assert all(kind == "claim" for kind, _ in tasks(user))
 
 
 def test_parallel_interrupt_and_errors(tmp_path, capsys, monkeypatch):

@@ -4,8 +4,11 @@ The workers are forked after the claims are loaded, so they inherit every check 
 claims file and a test's stand-in registry included) and nothing has to be pickled but the
 index of the claim to run and its evidence. Each worker keeps one :class:`CheckContext` for
 all the claims it runs; ``cached`` results are shared between the workers through a
-lock-protected directory, so a result several claims need is computed once. Claims start
-costliest first (their static :attr:`Claim.cost_hint`), which keeps the longest one from
+lock-protected directory, so a result several claims need is computed once. The proofs the
+claims cite (:data:`~workbench.claims._proofs.PROOFS_CITED`) are tasks of their own, so a
+proof's subprocess runs beside the claims instead of inside the first claim that needs it.
+Tasks start costliest first (the static :attr:`Claim.cost_hint` and
+:data:`~workbench.claims._proofs.PROOF_COST_HINTS`), which keeps the longest one from
 starting last; the results are returned in the order given, so nothing downstream can
 tell a parallel run from a serial one except the timings.
 """
@@ -20,7 +23,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.claims._registry import CheckContext, Claim, ClaimResult, Evidence, run_claim
+from workbench.claims._registry import _CLAIM_MODULES, CheckContext, Claim, ClaimResult, Evidence, run_claim
 
 #: The upper limit of the default number of workers (memory: each holds the science's imports).
 MAX_DEFAULT_JOBS = 8
@@ -76,9 +79,39 @@ def _run_one(index: int) -> tuple[int, Evidence | None, float]:
     return index, evidence, result.seconds
 
 
+def _prefetch(name: str) -> None:
+    """Run proof ``name`` in a worker into the shared cache (the claims citing it read it there)."""
+    from workbench.claims._proofs import cached_proof
+
+    _Worker.busy = True
+    try:
+        cached_proof(_Worker.context, name)
+    except KeyboardInterrupt:
+        pass  # the parent is stopping the run
+    except Exception:  # noqa: BLE001 - a claim citing the proof runs it again and reports what went wrong
+        pass
+    finally:
+        _Worker.busy = False
+
+
 def start_order(claims: list[Claim]) -> list[int]:
     """The indices of ``claims``, costliest first; equal hints keep the given order."""
     return sorted(range(len(claims)), key=lambda i: -claims[i].cost_hint)
+
+
+def tasks(claims: list[Claim]) -> list[tuple[str, int | str]]:
+    """What the workers run, costliest first: ``("claim", index)`` and ``("proof", name)``.
+
+    A proof is a task when a built-in claim that cites it is among ``claims``; equal hints keep
+    the given order, claims before proofs.
+    """
+    from workbench.claims._proofs import PROOF_COST_HINTS, PROOFS_CITED
+
+    proofs = list(dict.fromkeys(name for c in claims if getattr(c.check, "__module__", None) in _CLAIM_MODULES
+                                for name in PROOFS_CITED.get(c.id, ())))
+    items = [(-c.cost_hint, 0, k, ("claim", k)) for k, c in enumerate(claims)]
+    items += [(-PROOF_COST_HINTS.get(name, 1.0), 1, k, ("proof", name)) for k, name in enumerate(proofs)]
+    return [task for *_, task in sorted(items)]
 
 
 def run_parallel(claims: list[Claim], context: CheckContext, progress: Callable[[ClaimResult], None] | None,
@@ -86,7 +119,7 @@ def run_parallel(claims: list[Claim], context: CheckContext, progress: Callable[
     """:func:`run_claims` with ``jobs`` forked workers (see there)."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    order = start_order(claims)
+    order = tasks(claims)
     results: list[ClaimResult | None] = [None] * len(claims)
     with tempfile.TemporaryDirectory(prefix="workbench-shared-") as shared:
         _Worker.claims = claims
@@ -94,9 +127,13 @@ def run_parallel(claims: list[Claim], context: CheckContext, progress: Callable[
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init_worker)
         try:
-            futures = [pool.submit(_run_one, i) for i in order]
+            futures = [pool.submit(_run_one, what) if kind == "claim" else pool.submit(_prefetch, what)
+                       for kind, what in order]
             for future in as_completed(futures):
-                index, evidence, seconds = future.result()
+                done = future.result()
+                if done is None:  # a proof, now in the shared cache
+                    continue
+                index, evidence, seconds = done
                 if evidence is None:  # a check was interrupted in its worker
                     raise KeyboardInterrupt
                 results[index] = ClaimResult(claims[index], evidence, seconds)

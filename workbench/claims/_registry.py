@@ -666,10 +666,13 @@ def run_claims(claims: Iterable[Claim], context: CheckContext, progress: Callabl
     return results
 
 
-#: Static running-time hints of the built-in claims (seconds of a serial run on a loaded 2-core
-#: machine, rounded); a parallel run starts the costliest first. They never change evidence.
+#: Static running-time hints of the built-in claims: about the CPU seconds of the claim's own work on an
+#: idle machine, the proofs it cites excluded (a parallel run starts those as tasks of their own, with
+#: ``workbench.claims._proofs.PROOF_COST_HINTS``); a parallel run starts the costliest first. RS7's
+#: sweep runs in two processes and RS7a continues from it, so together they are the longest chain
+#: and start first. The hints never change evidence.
 _COST_HINTS: dict[str, float] = {
-    "PS2": 3, "PS4": 4, "PS5": 4, "PS9": 5, "PS14": 12, "PS15": 2, "PS16": 2, "RS3": 7, "RS4": 2, "RS5": 2,
-    "RS5a": 11, "RS6": 9, "RS6a": 53, "RS7": 23, "RS8": 15, "RS8a": 9, "RS8b": 2, "RS9": 7, "RS10": 25, "RS11": 5,
-    "RS12": 3, "RS13": 10, "RS14": 6,
+    "PS2": 2, "PS4": 2, "PS5": 3, "PS6": 2, "PS9": 5, "PS14": 6, "PS15": 1, "PS16": 2, "RS1": 1, "RS2": 1, "RS3": 2,
+    "RS4": 1, "RS5": 2, "RS5a": 1, "RS6": 2, "RS6a": 5, "RS6b": 1, "RS7": 25, "RS7a": 14, "RS8": 2, "RS8a": 2,
+    "RS8b": 1, "RS9": 1, "RS10": 3, "RS11": 1, "RS12": 1, "RS13": 1, "RS14": 2,
 }

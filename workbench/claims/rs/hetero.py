@@ -71,6 +71,23 @@ def rs7_sweep(spec: SweepSpec = RS7_SPEC):
     return run_sweep(spec, executor=executor, reference=False)
 
 
+def _rs7a_prediction(item) -> float | None:
+    spec, g, seed = item
+    from workbench.rs._hetero.mean_field import predict_lambda_star
+
+    return predict_lambda_star(spec.config, geometry_by_name(g), seed, nodes=128, p0=min(spec.priors), rel_tol=0.1).lambda_star
+
+
+def rs7a_predictions(spec: SweepSpec = RS7_SPEC) -> dict[tuple[str, int], float | None]:
+    """RS7a's mean-field lambda* per (geometry, seed): 128 of the seed's points at the smallest prior,
+    bisection to 10%; independent computations, run side by side like :func:`rs7_sweep`'s tasks."""
+    executor = ProcessExecutor(2) if (os.cpu_count() or 1) >= 2 else SerialExecutor()
+    items = [(spec, g, s) for g in spec.geometries for s in spec.seeds]
+    with executor.session() as run:
+        got = {(g, s): value for (_, g, s), value in run(_rs7a_prediction, items)}
+    return {(g, s): got[(g, s)] for _, g, s in items}
+
+
 def t_interval(values, level: float = 0.95) -> list[float]:
     """Student-t interval of the mean of ``values`` (independent seeds)."""
     from scipy.stats import t

@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from workbench.claims._registry import CheckContext, Evidence, Step, StepKind, claim
-from workbench.claims._proofs import run_proof
+from workbench.claims._proofs import cached_proof
 from workbench.rs._homogeneous.critical import critical_diversity, fit_scaling
 from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, full_system, reduced_system
 from workbench.rs._model.reward_model import ReplicatorFlow
@@ -29,9 +29,7 @@ SKILL_GAP_EXAMPLE = HomogeneousConfig(p0=0.1, x0=1.0, y0=-1.0, alpha=(1.0, 1.0, 
 LEARNABILITY_GAP_EXAMPLE = HomogeneousConfig(p0=0.1, x0=-2.0, y0=-2.0, alpha=(1.0, 100.0, 1.0))
 
 
-def _proof(context: CheckContext, name: str):
-    """Run ``proofs/<name>.py`` once per verify run (several claims cite the same proof)."""
-    return context.cached(f"proof:{name}", lambda: run_proof(name))
+_proof = cached_proof  # proofs/<name>.py, run once per verify run
 
 
 def _pattern(outcomes) -> str:

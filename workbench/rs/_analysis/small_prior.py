@@ -142,11 +142,7 @@ def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: floa
             return _continue_blowup(ls, outcome, rho, alpha_y, eps, p_cutoff)
         return outcome
     log_p_big = math.log(min(p_cutoff, P_CUTOFF))
-    lp, la, lb = ls.components
-    vals = {RHO: rho, ALPHA_Y: alpha_y}
-    f = sp.lambdify((PP, A, B), [sp.cancel(lp / PP).subs(vals), sp.cancel(la / (A * (1 - A))).subs(vals),
-                                 sp.cancel(lb / (B * (1 - B))).subs(vals)], "numpy")
-    P_inv = None if ls.P_invariant is None else float(ls.P_invariant.subs(vals))
+    f, P_inv = _limit_field(ls, rho, alpha_y)
 
     def sig(u):
         return 0.5 * (1 + math.tanh(0.5 * u))
@@ -198,19 +194,43 @@ def _limit_outcome(ls: LimitSystem, P0: float, la0: float, lb0: float, rho: floa
     return Outcome.UNDECIDED
 
 
-def _continue_blowup(ls: LimitSystem, state, rho: float, alpha_y: float, eps: float, p_cutoff: float) -> Outcome:
-    """Continue a run from ``P = P_CUTOFF`` to ``p_cutoff`` in ``tau`` (``d tau = P dt``) and read the criterion."""
+@functools.lru_cache(maxsize=64)
+def _limit_field(ls: LimitSystem, rho: float, alpha_y: float):
+    """The limit system's field in (ln P, logit a, logit b), lambdified, and its P_invariant at ``rho``, ``alpha_y``.
+
+    Derived once per system and parameters: a bisection integrates the same field many times.
+    """
+    lp, la, lb = ls.components
+    vals = {RHO: rho, ALPHA_Y: alpha_y}
+    f = sp.lambdify((PP, A, B), [sp.cancel(lp / PP).subs(vals), sp.cancel(la / (A * (1 - A))).subs(vals),
+                                 sp.cancel(lb / (B * (1 - B))).subs(vals)], "numpy")
+    P_inv = None if ls.P_invariant is None else float(ls.P_invariant.subs(vals))
+    return f, P_inv
+
+
+@functools.lru_cache(maxsize=64)
+def _blowup_field(ls: LimitSystem, rho: float, alpha_y: float, to_infinity: bool):
+    """The limit system's field in ``tau`` (``d tau = P dt``), lambdified, once per system and parameters.
+
+    ``to_infinity``: first check symbolically that the criterion has a limit as the cut-off goes
+    to infinity (a -> 1, b frozen); a WorkbenchError if not.
+    """
     lp, la, lb = ls.components
     vals = {RHO: rho, ALPHA_Y: alpha_y}
     comps = [sp.cancel(lp / PP**2), sp.cancel(la / (A * (1 - A) * PP)), sp.cancel(lb / (B * (1 - B) * PP))]
-    if math.isinf(p_cutoff):
+    if to_infinity:
         # a -> 1 as tau -> oo when its tau-velocity stays positive as P -> oo; b stops (its velocity ~ 1/P)
         a_rate = sp.limit(comps[1], PP, sp.oo)
         s_a = sp.Symbol("s_a", positive=True)
         b_stops = sp.limit(comps[2], PP, sp.oo) == 0
         if not (b_stops and not a_rate.has(B) and bool(sp.factor(sp.together(a_rate.subs(vals).subs(A, s_a / (1 + s_a)))).is_positive)):
             raise WorkbenchError("p_cutoff = inf needs a -> 1 and b frozen as P -> oo in the limit system; give a finite p_cutoff")
-    f = sp.lambdify((PP, A, B), [c.subs(vals) for c in comps], "numpy")
+    return sp.lambdify((PP, A, B), [c.subs(vals) for c in comps], "numpy")
+
+
+def _continue_blowup(ls: LimitSystem, state, rho: float, alpha_y: float, eps: float, p_cutoff: float) -> Outcome:
+    """Continue a run from ``P = P_CUTOFF`` to ``p_cutoff`` in ``tau`` (``d tau = P dt``) and read the criterion."""
+    f = _blowup_field(ls, rho, alpha_y, math.isinf(p_cutoff))
 
     def sig(u):
         return 0.5 * (1 + math.tanh(0.5 * u))
@@ -323,6 +343,19 @@ def predicted_scaling(config: HomogeneousConfig, *, eps: float = 1e-3) -> Scalin
     ----------
     Spec ``reward_seeking.md`` §5 and the workbench's claims RS6a-c (small-prior scaling).
     """
+    try:
+        hash((config, eps))
+    except TypeError:  # a configuration holding an unhashable model: nothing to share
+        return _predicted_scaling(config, eps)
+    return _predicted_scaling_cached(config, eps)
+
+
+@functools.lru_cache(maxsize=32)  # several claims, and predicted_n_star per prior, ask for the same configuration
+def _predicted_scaling_cached(config: HomogeneousConfig, eps: float) -> ScalingPrediction:
+    return _predicted_scaling(config, eps)
+
+
+def _predicted_scaling(config: HomogeneousConfig, eps: float) -> ScalingPrediction:
     az, ax, ay = config.alpha
     cz, cx, cy = config.c
     base = {"variant": config.flow.name, "kappa": config.kappa, "cost": config.cost}
