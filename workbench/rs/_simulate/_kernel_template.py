@@ -100,6 +100,18 @@ def _illinois_step(lo, hi, f_lo, f_hi):
 
 
 @njit(cache=True)
+def _illinois_update(mid, f_mid, lo, hi, f_lo, f_hi, side):
+    """Keep the bracket's sign change; halve the stale end's value when the same end moves twice (Illinois)."""
+    if f_mid >= 0:
+        if side == 1:
+            f_lo = 0.5 * f_lo
+        return lo, mid, f_lo, f_mid, 1
+    if side == -1:
+        f_hi = 0.5 * f_hi
+    return mid, hi, f_mid, f_hi, -1
+
+
+@njit(cache=True)
 def _saturation(z, x, y, fz, fx, fy, zb, xb, yb, fzb, fxb, fyb, h, ea, eb, az, ax, ay, kappa, cost, rtol, atol, eps):
     """theta in [0, 1] of the step where the event crosses, and the state there (simulate.py:
     ``_locate_crossing`` on the Hermite interpolant, then ``_refine_crossing`` on the step)."""
@@ -110,17 +122,7 @@ def _saturation(z, x, y, fz, fx, fy, zb, xb, yb, fzb, fxb, fyb, h, ea, eb, az, a
             break
         mid = _illinois_step(lo, hi, f_lo, f_hi)
         f_mid = _event_on_hermite(mid, z, x, y, fz, fx, fy, zb, xb, yb, fzb, fxb, fyb, h, kappa, cost, eps)
-        up = f_mid >= 0
-        if up:
-            hi, f_hi = mid, f_mid
-            if side == 1:
-                f_lo = 0.5 * f_lo
-            side = 1
-        else:
-            lo, f_lo = mid, f_mid
-            if side == -1:
-                f_hi = 0.5 * f_hi
-            side = -1
+        lo, hi, f_lo, f_hi, side = _illinois_update(mid, f_mid, lo, hi, f_lo, f_hi, side)
     theta = hi
     ze, xe, ye = _hermite(z, fz, zb, fzb, h, theta), _hermite(x, fx, xb, fxb, h, theta), _hermite(y, fy, yb, fyb, h, theta)
     # refinement: the event after one solver step of theta * h; 30 iterations, tol 1e-13, ftol 0
@@ -139,17 +141,7 @@ def _saturation(z, x, y, fz, fx, fy, zb, xb, yb, fzb, fxb, fyb, h, ea, eb, az, a
             break
         mid = _illinois_step(lo, hi, f_lo, f_hi)
         f_mid = _event_on_step(mid, z, x, y, fz, fx, fy, h, az, ax, ay, kappa, cost, rtol, atol, eps)
-        up = f_mid >= 0
-        if up:
-            hi, f_hi = mid, f_mid
-            if side == 1:
-                f_lo = 0.5 * f_lo
-            side = 1
-        else:
-            lo, f_lo = mid, f_mid
-            if side == -1:
-                f_hi = 0.5 * f_hi
-            side = -1
+        lo, hi, f_lo, f_hi, side = _illinois_update(mid, f_mid, lo, hi, f_lo, f_hi, side)
     zn, xn, yn, _, _, _, _ = _attempt(z, x, y, fz, fx, fy, hi * h, az, ax, ay, kappa, cost, rtol, atol)
     return hi, zn, xn, yn
 
