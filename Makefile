@@ -25,7 +25,7 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m "slow and not census"
 
-# the full 4-state census as a test (about an hour); its counts are in docs/conjecture-lab.md
+# the full 4-state census as a test (about 20 minutes); its counts are in docs/conjecture-lab.md
 test-census: $(STAMP)
 	$(BIN)/python -m pytest -q -m census
 

@@ -209,7 +209,7 @@ def test_bad_conjecture_files_are_one_line_exit_2(tmp_path, capsys, text, messag
 
 
 @pytest.mark.slow
-@pytest.mark.census  # about an hour in one process: `make test-census`, outside `make test-slow`
+@pytest.mark.census  # about 20 minutes in one process: `make test-census`, outside `make test-slow`
 def test_census_four_states():
     """The 4-state census under the three criteria, and its vote rate against a plain permutation loop.
 
