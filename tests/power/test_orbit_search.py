@@ -26,14 +26,19 @@ def brute_force_sets(A, B, reward):
     return tuple(out)
 
 
-@settings(max_examples=60, deadline=None)
-@given(m=deterministic_mdps(min_states=4, max_states=7, min_root_actions=2), data=st.data())
-def test_random_mdps_every_criterion(m, data):
+def draw_case(m, data):
+    """A reward with ties and negative values, a criterion, and a split of the root's actions."""
     acts = m.actions("s0")
     r = data.draw(st.lists(st.sampled_from([0, 1, 2, Fraction(1, 2), -1]), min_size=m.n_states, max_size=m.n_states))
     crit = data.draw(st.sampled_from(CRITERIA))
     split = data.draw(st.integers(1, len(acts) - 1))
-    a, b = list(acts[:split]), list(acts[split:])
+    return r, crit, list(acts[:split]), list(acts[split:])
+
+
+@settings(max_examples=60, deadline=None)
+@given(m=deterministic_mdps(min_states=4, max_states=7, min_root_actions=2), data=st.data())
+def test_random_mdps_every_criterion(m, data):
+    r, crit, a, b = draw_case(m, data)
     v = orbit_vote(m, "s0", a, b, r, crit)
     assert triple(v) == brute_force(m, "s0", a, b, r, crit)
 
@@ -109,11 +114,7 @@ def compiled(monkeypatch):
 def test_compiled_search_against_the_lab_brute_force_every_criterion(compiled, m, data):
     from workbench.power._census.brute import brute_force_vote
 
-    acts = m.actions("s0")
-    r = data.draw(st.lists(st.sampled_from([0, 1, 2, Fraction(1, 2), -1]), min_size=m.n_states, max_size=m.n_states))
-    crit = data.draw(st.sampled_from(CRITERIA))
-    split = data.draw(st.integers(1, len(acts) - 1))
-    a, b = list(acts[:split]), list(acts[split:])
+    r, crit, a, b = draw_case(m, data)
     v = orbit_vote(m, "s0", a, b, r, crit)
     assert triple(v) + (v.orbit_size,) == brute_force_vote(m, "s0", a, b, r, crit)
 

@@ -159,15 +159,15 @@ def census_class(masks, automorphisms, criteria, generic: int, seed: int, overla
         h_fo = frac_o.hypotheses(mdp, "s0", list(a), list(b), Average())
         for crit in criteria:
             h_copies = scaling.hypotheses(mdp, "s0", list(a), list(b), crit)
-            counts = []  # every reward's vote, computed together on the first request
+            counts: list = []  # every reward's vote, computed together on the first request
+            asked: set = set()  # the rewards the laws used: `votes` counts each once
 
-            def vote(key, r, a=a, b=b, crit=crit, counts=counts):
+            def vote(key, r, a=a, b=b, crit=crit, counts=counts, asked=asked):
                 nonlocal votes
                 if not counts:
                     counts.extend(_SplitVote(*c) for c in split_votes(mdp, "s0", list(a), list(b), family_all, crit))
-                    counts.append(set())  # the keys asked for: `votes` counts each once, as before
-                if key not in counts[-1]:
-                    counts[-1].add(key)
+                if key not in asked:
+                    asked.add(key)
                     votes += 1
                 kind, i = key
                 return counts[i if kind == "o" else len(order) + i]
