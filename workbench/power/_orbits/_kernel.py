@@ -99,6 +99,16 @@ def _difference_bounds(W, a, b, P, freelist, R, top, bot, buf):
 
 
 @njit(cache=True, nogil=True)
+def _beats_all(W, best, live, start, stop, P, freelist, R, top, bot, buf, gap):
+    """Option ``best`` exceeds every live option ``live[start:stop]`` (by more than ``gap``) in every completion."""
+    for i in range(start, stop):
+        lo, hi = _difference_bounds(W, best, live[i], P, freelist, R, top, bot, buf)
+        if lo - gap <= 0:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
 def _distinct(top, n):
     for i in range(n - 1):
         if top[i] == top[i + 1]:
@@ -197,21 +207,9 @@ def _evaluate(W, down, P, live, nl, nla, free, freelist, R, top, bot, lo_s, hi_s
     if not pairwise:
         return _OPEN, nl, nla
     # A wins every completion if a* - b > 0 in every completion for every live b of B
-    win = True
-    for i in range(nla, nl):
-        lo, hi = _difference_bounds(W, best_a, live[i], P, freelist, R, top, bot, buf)
-        if lo - gap <= 0:
-            win = False
-            break
-    if win:
+    if _beats_all(W, best_a, live, nla, nl, P, freelist, R, top, bot, buf, gap):
         return _A, nl, nla
-    win = True
-    for i in range(nla):
-        lo, hi = _difference_bounds(W, best_b, live[i], P, freelist, R, top, bot, buf)
-        if lo - gap <= 0:
-            win = False
-            break
-    if win:
+    if _beats_all(W, best_b, live, 0, nla, P, freelist, R, top, bot, buf, gap):
         return _B, nl, nla
     # options never above their side's a* (b*) do not change that side's best value
     n = 0
