@@ -14,7 +14,10 @@
    covers four kinds (gradient flow, replicator flow, kappa > 0, cost > 0); each configuration
    is timed alone (best of ``--repeats``) for both. Accuracy: N*_c of both against
    ``critical_diversity`` at rtol 1e-12 / atol 1e-14; integer N* of both against the previous
-   batched numpy engine. Then a batch of priors: one call against the baseline run per prior.
+   batched numpy engine. Two pairs do the same work on both sides: ``scan=Ladder()`` (no
+   monotonicity check) against the baseline, and the default ``scan=LogGrid(97)`` (which checks)
+   against the baseline also evaluating the 97-point grid; the cross ratio (default against the
+   plain baseline) is printed too. Then a batch of priors: one call against the baseline run per prior.
 
     python benchmarks/bench_rs.py [--systems 10000] [--baseline-count 300] [--critical-set 48] [--only critical]
 """
@@ -31,7 +34,7 @@ import time
 import numpy as np
 
 from workbench.rs import DormandPrince, HomogeneousConfig, Saturation, reduced_system, simulate
-from workbench.rs import critical_diversity
+from workbench.rs import Ladder, critical_diversity
 from workbench.rs import reference_outcome
 
 
@@ -164,26 +167,33 @@ def bench_critical(n_configs, repeats, n_priors, base_repeats=2):
     tight = DormandPrince(rtol=1e-12, atol=1e-14)
     print(f"[3] rs critical: {n_configs} configurations (seed 14, kinds {', '.join(CRITICAL_KINDS)}); "
           f"kernels ready in {warm:.2f} s (compiled, or loaded from numba's cache)")
-    print("    base: ladder + brentq; base+grid: the same with every point of the 97-point grid evaluated (ours checks them all)")
+    print("    two pairs, each doing the same work on both sides:")
+    print("      ladder: ours with scan=Ladder() against base (x10 ladder + brentq; neither checks monotonicity)")
+    print("      grid:   ours with the default scan=LogGrid(97) against base+grid (base also evaluating the 97-point grid)")
+    print("      cross:  the default (checks) against base (does not)")
     print(f"    {'#':>3} {'kind':<10} {'flow':<10} {'p0':>8} {'N*':>9} {'base N*':>9} {'err N*_c':>8} {'base err':>8} "
-          f"{'ours ms':>7} {'base ms':>7} {'ratio':>6} {'b+g ms':>7} {'ratio':>6}")
+          f"{'ladder':>7} {'base ms':>7} {'ratio':>6} {'grid ms':>7} {'b+g ms':>7} {'ratio':>6} {'cross':>6}")
     rows = []
     for i, (kind, cf) in enumerate(cases):
         ours_t, [r] = _best(lambda: critical_diversity(cf), repeats)
+        lad_t, [lr] = _best(lambda: critical_diversity(cf, scan=Ladder()), repeats)
         base_t, (b_star, b_c) = _best(lambda: baseline_critical(cf), base_repeats)
         grid_t, (g_star, g_c) = _best(lambda: baseline_critical(cf, grid=np.logspace(0.0, 9.0, 97)), 1)
         [ref] = critical_diversity(cf, solver=tight)
         def err(v):
             return abs(v / ref.n_star_continuous - 1) if v is not None and ref.n_star_continuous not in (None, 1.0) else 0.0
-        e_ours, e_base = err(r.n_star_continuous), err(b_c)
-        rows.append((kind, cf, r, b_star, e_ours, e_base, ours_t, base_t, ref, grid_t, g_star))
+        e_ours, e_base, e_lad = err(r.n_star_continuous), err(b_c), err(lr.n_star_continuous)
+        rows.append((kind, cf, r, b_star, e_ours, e_base, ours_t, base_t, ref, grid_t, g_star, lad_t, lr, e_lad))
         print(f"    {i:>3} {kind:<10} {cf.flow.name:<10} {cf.p0:>8.2e} {str(r.n_star):>9} {str(b_star):>9} {e_ours:>8.1e} {e_base:>8.1e} "
-              f"{ours_t * 1e3:>7.2f} {base_t * 1e3:>7.1f} {base_t / ours_t:>5.0f}x {grid_t * 1e3:>7.0f} {grid_t / ours_t:>5.0f}x")
+              f"{lad_t * 1e3:>7.2f} {base_t * 1e3:>7.1f} {base_t / lad_t:>5.0f}x {ours_t * 1e3:>7.2f} {grid_t * 1e3:>7.0f} "
+              f"{grid_t / ours_t:>5.0f}x {base_t / ours_t:>5.1f}x")
     ratios = np.array([row[7] / row[6] for row in rows])
     g_ratios = np.array([row[9] / row[6] for row in rows])
+    l_ratios = np.array([row[7] / row[11] for row in rows])
     mid = [j for j, row in enumerate(rows) if row[8].n_star is not None and row[8].n_star > 1]
     same_base = sum(row[2].n_star == row[3] for row in rows)
     same_ref = sum(row[2].n_star == row[8].n_star for row in rows)
+    same_lad = sum(row[12].n_star == row[2].n_star for row in rows)
     # the previous engine (batched numpy, section search) on the whole set at once
     by_flow = {}
     for idx, (_, cf, *_rest) in enumerate(rows):
@@ -197,27 +207,30 @@ def bench_critical(n_configs, repeats, n_priors, base_repeats=2):
     same_old = sum(rows[i][2].n_star == old[i].n_star for i in range(len(rows)))
     within = sum(old[i].n_star_continuous is None or (rows[i][2].bracket is None and old[i].bracket is None)
                  or abs(rows[i][2].n_star_continuous / old[i].n_star_continuous - 1) <= 1e-7 for i in range(len(rows)))
-    e_o, e_b = np.array([row[4] for row in rows]), np.array([row[5] for row in rows])
-    print(f"    speed-up per configuration against base: min {ratios.min():.1f}x, median {np.median(ratios):.0f}x, max {ratios.max():.0f}x "
-          f"(total {sum(r[6] for r in rows):.2f} s against {sum(r[7] for r in rows):.2f} s); "
-          f"on the {len(mid)} with 1 < N* <= 1e9: min {ratios[mid].min():.1f}x")
-    print(f"    against base+grid: min {g_ratios.min():.0f}x, median {np.median(g_ratios):.0f}x; "
+    e_o, e_b, e_l = (np.array([row[k] for row in rows]) for k in (4, 5, 13))
+    print(f"    ladder against base (neither checks): min {l_ratios.min():.1f}x, median {np.median(l_ratios):.0f}x, "
+          f"max {l_ratios.max():.0f}x (total {sum(r[11] for r in rows):.2f} s against {sum(r[7] for r in rows):.2f} s)")
+    print(f"    grid (default) against base+grid (both check): min {g_ratios.min():.0f}x, median {np.median(g_ratios):.0f}x; "
           f"N* of base+grid equal to ours {sum(row[10] == row[2].n_star for row in rows)}/{len(rows)}")
-    print(f"    |N*_c / reference - 1| (reference: rtol 1e-12): ours median {np.median(e_o):.1e}, max {e_o.max():.1e}; "
-          f"baseline median {np.median(e_b):.1e}, max {e_b.max():.1e}")
+    print(f"    cross, default against base: min {ratios.min():.1f}x, median {np.median(ratios):.0f}x "
+          f"(on the {len(mid)} with 1 < N* <= 1e9: min {ratios[mid].min():.1f}x; where N* = 1 the grid is 97 simulations against 1)")
+    print(f"    |N*_c / reference - 1| (reference: rtol 1e-12): grid median {np.median(e_o):.1e}, max {e_o.max():.1e}; "
+          f"ladder median {np.median(e_l):.1e}, max {e_l.max():.1e}; baseline median {np.median(e_b):.1e}, max {e_b.max():.1e}")
     print(f"    integer N* equal: ours and baseline {same_base}/{len(rows)}, ours and reference {same_ref}/{len(rows)}, "
-          f"ours and the previous numpy engine {same_old}/{len(rows)} (N*_c within 1e-7 relative: {within}/{len(rows)}; "
-          f"that engine took {old_t:.2f} s for the whole set, batched)")
+          f"ladder and grid {same_lad}/{len(rows)}, ours and the previous numpy engine {same_old}/{len(rows)} "
+          f"(N*_c within 1e-7 relative: {within}/{len(rows)}; that engine took {old_t:.2f} s for the whole set, batched)")
 
     priors = [float(p) for p in np.logspace(-1, -8, n_priors)]
     cfgs = [HomogeneousConfig(p0=p) for p in priors]
     ours_t, res = _best(lambda: critical_diversity(cfgs), repeats)
+    lad_t, lres = _best(lambda: critical_diversity(cfgs, scan=Ladder()), repeats)
     t0 = time.perf_counter()
     base = [baseline_critical(cf) for cf in cfgs]
     base_t = time.perf_counter() - t0
-    agree = sum(r.n_star == b[0] for r, b in zip(res, base))
-    print(f"    batch of {n_priors} priors 1e-1..1e-8 (canonical configuration): {ours_t * 1e3:.1f} ms against {base_t:.2f} s "
-          f"run per prior: {base_t / ours_t:.0f}x (N* agree {agree}/{n_priors})")
+    agree = sum(r.n_star == b[0] == q.n_star for r, q, b in zip(res, lres, base))
+    print(f"    batch of {n_priors} priors 1e-1..1e-8 (canonical configuration), against base run per prior ({base_t:.2f} s): "
+          f"default {ours_t * 1e3:.1f} ms, {base_t / ours_t:.0f}x; ladder {lad_t * 1e3:.1f} ms, {base_t / lad_t:.0f}x "
+          f"(N* agree {agree}/{n_priors})")
 
 
 def main(argv=None):

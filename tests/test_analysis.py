@@ -266,10 +266,11 @@ def test_predicted_scaling_replicator_and_local_transfer():
 
 def test_predicted_scaling_kappa_matches_numeric_n_star():
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
 
     cfg = HomogeneousConfig(kappa=0.5)
     d = predicted_scaling(cfg)
-    [r] = critical_diversity(cfg.with_(p0=1e-4), n_max=1e7, grid_size=29, rel_tol=1e-7, t_max=1e9)
+    [r] = critical_diversity(cfg.with_(p0=1e-4), n_max=1e7, scan=LogGrid(29), rel_tol=1e-7, t_max=1e9)
     assert float(predicted_n_star(cfg, 1e-4)) == pytest.approx(r.n_star_continuous, rel=2e-3)
     assert d.exponent == -1.0
 

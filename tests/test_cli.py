@@ -68,6 +68,22 @@ def test_critical_json_contract(capsys):
     assert 9 < data["n_star_continuous"] <= 10 and data["monotone"] is True
 
 
+def test_critical_scan_options(capsys):
+    # --no-monotonicity-check: the ladder, one simulation at N* = 1, monotone null; --grid-points K
+    code, out, _ = run(capsys, "rs", "critical", "--p0", "0.3", "--no-monotonicity-check", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["n_star"] == 1 and data["monotone"] is None and data["scan"] == "Ladder(ratio=10.0)"
+    code, out, _ = run(capsys, "rs", "critical", "--p0", "0.1", "--grid-points", "33")
+    assert code == 0 and "monotone in N on a 33-point log grid up to 1e+09: True" in out
+    code, out, _ = run(capsys, "rs", "critical", "--p0", "0.1", "--no-monotonicity-check")
+    assert code == 0 and "N* = 10" in out and "monotonicity in N not checked" in out
+    for bad, message in ((["--grid-points", "2"], "--grid-points must be at least 3"),
+                         (["--grid-points", "1e999"], "--grid-points"),
+                         (["--grid-points", "5", "--no-monotonicity-check"], "exclude each other")):
+        code, _, err = run(capsys, "rs", "critical", "--p0", "0.1", *bad)
+        assert code == 2 and message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_scaling_json_contract(capsys, tmp_path):
     plot = tmp_path / "s.png"
     code, out, _ = run(capsys, "rs", "scaling", "--p0", "1e-1,1e-2,1e-3", "--plot", str(plot), "--json")

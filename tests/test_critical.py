@@ -1,9 +1,11 @@
+import re
+
 import numpy as np
 import pytest
 
 from workbench.rs._homogeneous.reference import reference_outcome
 from workbench import WorkbenchError
-from workbench.rs import HomogeneousConfig, ReplicatorFlow, alpha_eff
+from workbench.rs import HomogeneousConfig, Ladder, LogGrid, ReplicatorFlow, alpha_eff
 from workbench.rs._homogeneous.critical import critical_diversity, fit_scaling
 
 
@@ -129,15 +131,80 @@ def test_compiled_search_agrees_with_the_batched_numpy_search():
 
     cfgs = _random_configs(24, 5)
     new = critical_diversity(cfgs[0::2]) + critical_diversity(cfgs[1::2])
-    grid = np.logspace(0.0, 9.0, 97)
-    old = (_critical_batched(cfgs[0::2], grid, 1e9, 1e-7, DormandPrince(), Saturation(), 1e7)
-           + _critical_batched(cfgs[1::2], grid, 1e9, 1e-7, DormandPrince(), Saturation(), 1e7))
+    old = (_critical_batched(cfgs[0::2], LogGrid(97), 1e9, 1e-7, DormandPrince(), Saturation(), 1e7)
+           + _critical_batched(cfgs[1::2], LogGrid(97), 1e9, 1e-7, DormandPrince(), Saturation(), 1e7))
     assert sum(r.n_star is not None and r.n_star > 1 for r in new) >= 12
     for a, b in zip(new, old):
         assert (a.n_star, a.monotone, a.switches, a.undecided) == (b.n_star, b.monotone, b.switches, b.undecided)
         if b.bracket is not None:
             assert a.n_star_continuous == pytest.approx(b.n_star_continuous, rel=1e-7)
             assert a.bracket[1] / a.bracket[0] - 1 <= 1e-7 and a.bracket[0] < b.bracket[1] and b.bracket[0] < a.bracket[1]
+
+
+def test_ladder_finds_the_grid_n_star_without_checking():
+    # The Ladder scan brackets on 1, 10, 100, ... and stops at the first reward-seeking rung: the
+    # same integer N* as the checked LogGrid wherever the grid found one switch, in both engines,
+    # with monotone None (unchecked) and no switches listed.
+    from workbench.rs import DormandPrince, Saturation
+    from workbench.rs._homogeneous.critical import _critical_batched
+
+    cfgs = _random_configs(24, 5)
+    grid = critical_diversity(cfgs[0::2]) + critical_diversity(cfgs[1::2])
+    ladder = critical_diversity(cfgs[0::2], scan=Ladder()) + critical_diversity(cfgs[1::2], scan=Ladder())
+    numpy_ladder = (_critical_batched(cfgs[0::2], Ladder(), 1e9, 1e-7, DormandPrince(), Saturation(), 1e7)
+                    + _critical_batched(cfgs[1::2], Ladder(), 1e9, 1e-7, DormandPrince(), Saturation(), 1e7))
+    assert any(r.n_star == 1 for r in grid) and sum(r.n_star is not None and r.n_star > 1 for r in grid) >= 12
+    for g, a, b in zip(grid, ladder, numpy_ladder):
+        assert a.monotone is None and b.monotone is None and a.switches == b.switches == []
+        assert a.undecided == b.undecided
+        if g.monotone:
+            assert g.n_star == a.n_star == b.n_star
+            if g.bracket is not None:
+                assert a.n_star_continuous == pytest.approx(g.n_star_continuous, rel=1e-7)
+    assert "monotonicity not checked (Ladder(ratio=10.0))" in repr(ladder[0])
+    assert ladder[0].to_json()["grid_size"] is None and grid[0].to_json()["grid_size"] == 97
+
+
+def test_ladder_stops_at_the_first_reward_seeking_rung(monkeypatch):
+    # The values of N simulated, recorded on the batched engine (a Saturation subclass runs there):
+    # one simulation when N* = 1; otherwise no rung past the first reward-seeking one.
+    import workbench.rs._homogeneous.critical as critical
+    from workbench.rs import Saturation
+
+    class Recording(Saturation):
+        pass
+
+    asked, real = [], critical._outcomes
+
+    def spy(configs, ns, solver, criterion, t_max):
+        asked.extend(np.atleast_1d(ns).tolist())
+        return real(configs, ns, solver, criterion, t_max)
+
+    monkeypatch.setattr(critical, "_outcomes", spy)
+    [r] = critical_diversity(HomogeneousConfig(p0=0.3), scan=Ladder(), criterion=Recording())
+    assert r.n_star == 1 and asked == [1.0]
+    asked.clear()
+    [r] = critical_diversity(HomogeneousConfig(p0=0.1), scan=Ladder(), criterion=Recording())
+    assert r.n_star == 10 and asked[:2] == [1.0, 10.0] and 100.0 not in asked
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: LogGrid(2), "LogGrid: size must be a whole number from 3"),
+    (lambda: LogGrid(10**9), "LogGrid: size must be a whole number from 3"),
+    (lambda: LogGrid(9.5), "LogGrid: size must be a whole number"),
+    (lambda: Ladder(1.0), "Ladder: ratio must be a finite number from 1.01"),
+    (lambda: Ladder(float("inf")), "Ladder: ratio must be a finite number"),
+    (lambda: critical_diversity(HomogeneousConfig(), scan=97), "scan must be a Scan such as LogGrid(97)"),
+])
+def test_scan_rejects_bad_values(make, message):
+    with pytest.raises(WorkbenchError, match=re.escape(message)):
+        make()
+
+
+def test_scan_points():
+    assert LogGrid(3).points(100.0).tolist() == [1.0, 10.0, 100.0]
+    assert Ladder().points(1e9).tolist() == [10.0**k for k in range(10)]
+    assert Ladder(3).points(10).tolist() == [1.0, 3.0, 9.0, 10.0]
 
 
 def test_other_strategies_use_the_batched_path():
@@ -159,9 +226,8 @@ def test_user_model_with_math_functions_runs_compiled():
     from workbench.rs._homogeneous.critical import _compiled_kernel, _critical_batched, _critical_compiled
 
     cf = HomogeneousConfig(p0=0.1, model=RewardModel.from_text("p*a**2 + (1-p)*sqrt(b)*exp(-p)/2"), flow=ReplicatorFlow())
-    grid = np.logspace(0.0, 6.0, 25)
     kern = _compiled_kernel(cf, DormandPrince(), Saturation())
-    new = _critical_compiled(kern, cf, grid, 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
-    [old] = _critical_batched([cf], grid, 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
+    new = _critical_compiled(kern, cf, LogGrid(25), 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
+    [old] = _critical_batched([cf], LogGrid(25), 1e6, 1e-7, DormandPrince(), Saturation(), 1e7)
     assert new.n_star == old.n_star == 77 and new.monotone == old.monotone
     assert new.n_star_continuous == pytest.approx(old.n_star_continuous, rel=1e-7)

@@ -13,10 +13,11 @@ def test_two_cluster_mean_field_matches_exact_homogeneous_reduction():
     # so lambda* = p0 * 2 (1 + (N*_hom - 1) c_h) / (1 + c) with N*_hom the homogeneous critical diversity
     from workbench.rs._homogeneous.config import HomogeneousConfig
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
 
     cfg = HeteroConfig(length_scales=(1.0, 1.0, 0.05))
     p0, c_h, c = 1e-3, 0.2, 0.5
-    hom = critical_diversity(HomogeneousConfig(p0=p0, c=(c_h, c_h, 0.0)), n_max=1e7, grid_size=36)[0]
+    hom = critical_diversity(HomogeneousConfig(p0=p0, c=(c_h, c_h, 0.0)), n_max=1e7, scan=LogGrid(36))[0]
     envs = two_cluster_environments(cfg, 4, math.sqrt(-2.0 * math.log(c)), p0)
     got = mean_field_lambda_star(envs, cfg, p0=p0, rel_tol=1e-3).lambda_star
     exact = p0 * 2.0 * (1.0 + (hom.n_star_continuous - 1.0) * c_h) / (1.0 + c)

@@ -13,6 +13,7 @@ from workbench.rs import (
     cost_bound,
     cost_drift_rate,
     cost_threshold,
+    LogGrid,
     critical_diversity,
     cutoff_law,
     cutoff_law_derivation,
@@ -53,7 +54,7 @@ def test_cutoff_law_no_n_below_the_critical_prior():
 def test_cutoff_law_matches_computed_n_star():
     cfg = HomogeneousConfig(c=(0.1, 0.1, 0.001))
     law = cutoff_law(cfg)
-    [r] = critical_diversity(cfg.with_(p0=3 * law.critical_prior), n_max=1e5, grid_size=17, rel_tol=1e-5)
+    [r] = critical_diversity(cfg.with_(p0=3 * law.critical_prior), n_max=1e5, scan=LogGrid(17), rel_tol=1e-5)
     assert r.n_star_continuous == pytest.approx(float(law.n_star(3 * law.critical_prior)), rel=0.01)
 
 

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from workbench._errors import WorkbenchError
-from workbench._numbers import parse_number, parse_number_list
+from workbench._numbers import parse_int, parse_number, parse_number_list
 
 # The science (sympy, scipy) is imported inside the functions that use it, so that building the
 # parser (and `workbench --help`) stays light.
@@ -168,6 +168,28 @@ def _n_max(args) -> float:
     return value
 
 
+def _scan(args):
+    """``--grid-points K`` (a checked LogGrid, default 97) or ``--no-monotonicity-check`` (Ladder)."""
+    from workbench.rs._homogeneous.scan import MAX_GRID_POINTS, Ladder, LogGrid
+
+    if args.no_monotonicity_check:
+        if args.grid_points is not None:
+            raise WorkbenchError("--grid-points and --no-monotonicity-check exclude each other: the grid is the check")
+        return Ladder()
+    if args.grid_points is None:
+        return LogGrid()
+    return LogGrid(parse_int(args.grid_points, name="--grid-points", minimum=3, maximum=MAX_GRID_POINTS))
+
+
+def _add_scan_options(p) -> None:
+    p.add_argument("--grid-points", metavar="K",
+                   help="evaluate the outcome on a log grid of K values of N, which checks that it switches "
+                        "exactly once (default 97)")
+    p.add_argument("--no-monotonicity-check", action="store_true",
+                   help="bracket N* on the ladder 1, 10, 100, ... up to the first reward-seeking rung instead "
+                        "(one simulation when N* = 1; monotonicity is then not checked)")
+
+
 def run_simulate(args) -> int:
     from workbench.cli._main import print_json
     from workbench._errors import ResourceTooLarge
@@ -217,7 +239,8 @@ def run_critical(args) -> int:
     from workbench.rs._homogeneous.critical import critical_diversity
 
     cfg = config_from_args(args, n=1.0)
-    [res] = critical_diversity(cfg, n_max=_n_max(args), solver=_solver(args), criterion=_criterion(args), t_max=_t_max(args))
+    [res] = critical_diversity(cfg, n_max=_n_max(args), scan=_scan(args), solver=_solver(args), criterion=_criterion(args),
+                               t_max=_t_max(args))
     out = res.to_json()
     if args.json:
         print_json(out)
@@ -226,8 +249,11 @@ def run_critical(args) -> int:
         if res.bracket:
             print(f"  bracket [{res.bracket[0]:.10g}, {res.bracket[1]:.10g}]; integer check: N*={res.integer_check['n']} "
                   f"-> {res.integer_check['outcome_at_n']}, N*-1 -> {res.integer_check['outcome_at_n_minus_1']}")
-        print(f"  monotone in N on a {res.grid_size}-point log grid up to {res.n_max:g}: {res.monotone}"
-              + ("" if res.monotone else f" (switches at {res.switches})"))
+        if res.monotone is None:
+            print(f"  monotonicity in N not checked (bracketed on the ladder {res.scan.ratio:g}^k up to {res.n_max:g})")
+        else:
+            print(f"  monotone in N on a {res.scan.size}-point log grid up to {res.n_max:g}: {res.monotone}"
+                  + ("" if res.monotone else f" (switches at {res.switches})"))
     return 0
 
 
@@ -240,9 +266,9 @@ def run_scaling(args) -> int:
         raise WorkbenchError("--p0 needs at least 3 distinct priors for a fit, e.g. --p0 1e-1,1e-2,1e-3,1e-4")
     first = config_from_args(args, p0=p0s[0], n=1.0)
     cfgs = [first.with_(p0=p) for p in p0s]
-    n_max, solver, criterion, t_max = _n_max(args), _solver(args), _criterion(args), _t_max(args)
+    n_max, solver, criterion, t_max, scan = _n_max(args), _solver(args), _criterion(args), _t_max(args), _scan(args)
     check_plot_path(args.plot)
-    res = critical_diversity(cfgs, n_max=n_max, solver=solver, criterion=criterion, t_max=t_max)
+    res = critical_diversity(cfgs, n_max=n_max, scan=scan, solver=solver, criterion=criterion, t_max=t_max)
     fit = fit_scaling(p0s, [r.n_star_continuous for r in res])
     out = {
         "points": [{"p0": r.config.p0, "n_star": r.n_star, "n_star_continuous": r.n_star_continuous, "monotone": r.monotone} for r in res],
@@ -295,6 +321,7 @@ def add_commands(subparsers) -> None:
     p = sub.add_parser("critical", help="critical diversity N*(p0): integer and continuous", epilog=NUMBERS_HELP)
     _model_options(p)
     p.add_argument("--n-max", default="1e9", help=f"largest N searched, in (1, {MAX_ENVIRONMENTS:g}] (default 1e9)")
+    _add_scan_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_critical)
 
@@ -303,6 +330,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--p0", default="1e-1,1e-2,1e-3,1e-4,1e-5,1e-6",
                    help=f"3 to {MAX_PRIORS} distinct comma-separated priors in (0, 1) (default 1e-1,...,1e-6)")
     p.add_argument("--n-max", default="1e9", help=f"largest N searched, in (1, {MAX_ENVIRONMENTS:g}] (default 1e9)")
+    _add_scan_options(p)
     p.add_argument("--plot", metavar="FILE", help="write the figure (format from the suffix: .png, .pdf, .svg, ...)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_scaling)

@@ -8,7 +8,8 @@ The public namespace of the reward-seeking science, in pipeline order:
   measured order, :func:`euler_convergence`) and outcome criteria (:class:`Saturation`,
   :class:`Horizon`, :class:`Asymptotic`);
 - **homogeneous coupling**: :class:`HomogeneousConfig`, the reduced and full systems,
-  critical diversity N* (:func:`critical_diversity`) and the scaling fit (:func:`fit_scaling`);
+  critical diversity N* (:func:`critical_diversity`, scanning N on a :class:`LogGrid` that checks
+  monotonicity or a :class:`Ladder` that does not) and the scaling fit (:func:`fit_scaling`);
 - **analysis**: equilibria, late-time drift and small-prior scaling (:func:`analyze`), the
   symbolic derivations behind the analytic claims (:func:`run_derivation`), the cutoff law
   (:func:`cutoff_law`), the phase-plane motion (:func:`vertical_descent`), how often some N
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
     from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, full_system, reduced_system
     from workbench.rs._homogeneous.critical import CriticalDiversity, ScalingFit, critical_diversity, fit_scaling
     from workbench.rs._homogeneous.reference import reference_outcome
+    from workbench.rs._homogeneous.scan import Ladder, LogGrid, Scan
     from workbench.rs._model.expression import parse_expression, sigmoid
     from workbench.rs._model.reward_model import (
         FLOWS,
@@ -132,6 +134,7 @@ _EXPORTS = {
     **dict.fromkeys(('HomogeneousConfig', 'alpha_eff', 'full_system', 'reduced_system'), 'workbench.rs._homogeneous.config'),
     **dict.fromkeys(('CriticalDiversity', 'ScalingFit', 'critical_diversity', 'fit_scaling'), 'workbench.rs._homogeneous.critical'),
     **dict.fromkeys(('reference_outcome',), 'workbench.rs._homogeneous.reference'),
+    **dict.fromkeys(('Ladder', 'LogGrid', 'Scan'), 'workbench.rs._homogeneous.scan'),
     **dict.fromkeys(('parse_expression', 'sigmoid'), 'workbench.rs._model.expression'),
     **dict.fromkeys(('FLOWS', 'CompiledModel', 'Flow', 'GradientFlow', 'ReplicatorFlow', 'RewardModel', 'compile_model', 'flow_by_name'), 'workbench.rs._model.reward_model'),
     **dict.fromkeys(('RewardSeekingSystem', 'VectorField'), 'workbench.rs._model.system'),
@@ -173,7 +176,7 @@ __all__ = [
     "simulate", "DormandPrince", "Euler", "Solver", "ConvergenceOrder", "euler_convergence",
     # homogeneous coupling
     "HomogeneousConfig", "alpha_eff", "full_system", "reduced_system", "homogeneous_system",
-    "CriticalDiversity", "critical_diversity", "ScalingFit", "fit_scaling", "reference_outcome",
+    "CriticalDiversity", "critical_diversity", "Scan", "LogGrid", "Ladder", "ScalingFit", "fit_scaling", "reference_outcome",
     # analysis
     "Analysis", "analyze", "DriftRule", "late_time_drift", "EquilibriumReport", "EquilibriumSet", "equilibrium_report",
     "probability_field", "LimitSystem", "limit_system", "critical_limit_prior", "critical_prior", "predicted_n_star",

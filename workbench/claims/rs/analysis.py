@@ -149,13 +149,14 @@ def _draw_basins():
 def _canonical_n_star(context: CheckContext, criterion_name: str):
     from workbench.rs._analysis.asymptotic import Asymptotic
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
     from workbench.rs._homogeneous.config import HomogeneousConfig
     from workbench.rs._simulate.simulate import Saturation
 
     def compute():
         crit = Saturation() if criterion_name == "saturation" else Asymptotic()
         return critical_diversity([HomogeneousConfig(p0=p) for p in CANONICAL_PRIORS], criterion=crit,
-                                  n_max=1e8, grid_size=49, rel_tol=1e-7, t_max=1e9)
+                                  n_max=1e8, scan=LogGrid(49), rel_tol=1e-7, t_max=1e9)
     return context.cached(f"analysis:n_star:{criterion_name}", compute)
 
 
@@ -250,6 +251,7 @@ def check_rs6a(context: CheckContext) -> Evidence:
        code="workbench/rs/_analysis/small_prior.py; proofs/small_prior_scaling.py")
 def check_rs6b(context: CheckContext) -> Evidence:
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
     from workbench.rs._homogeneous.config import HomogeneousConfig
     from workbench.rs._model.reward_model import ReplicatorFlow
     from workbench.rs._analysis.small_prior import predicted_scaling
@@ -257,7 +259,7 @@ def check_rs6b(context: CheckContext) -> Evidence:
     proof = _proof(context, "small_prior_scaling")
     cfg = HomogeneousConfig(flow=ReplicatorFlow())
     pred = predicted_scaling(cfg)
-    res = critical_diversity([cfg.with_(p0=p) for p in CANONICAL_PRIORS], n_max=1e5, grid_size=41, rel_tol=1e-6, t_max=1e9)
+    res = critical_diversity([cfg.with_(p0=p) for p in CANONICAL_PRIORS], n_max=1e5, scan=LogGrid(41), rel_tol=1e-6, t_max=1e9)
     ns = [r.n_star_continuous for r in res]
     rates = []
     for (p1, n1), (p2, n2) in zip(zip(CANONICAL_PRIORS, ns), list(zip(CANONICAL_PRIORS, ns))[1:]):
@@ -291,6 +293,7 @@ def check_rs6b(context: CheckContext) -> Evidence:
        code="workbench/rs/_analysis/small_prior.py::critical_prior; proofs/small_prior_scaling.py")
 def check_rs6c(context: CheckContext) -> Evidence:
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
     from workbench.rs._homogeneous.config import HomogeneousConfig
     from workbench.rs._analysis.small_prior import predicted_scaling
 
@@ -302,7 +305,7 @@ def check_rs6c(context: CheckContext) -> Evidence:
                                                           StepKind.NUMERIC, "c = (0.1, 0.1, 0.05)", False),),
                         {"prediction": pred.to_dict()})
     factors = (0.5, 0.9, 1.1, 1.5, 3.0)
-    res = critical_diversity([cfg.with_(p0=f * pc) for f in factors], n_max=1e8, grid_size=41, t_max=1e9)
+    res = critical_diversity([cfg.with_(p0=f * pc) for f in factors], n_max=1e8, scan=LogGrid(41), t_max=1e9)
     rows = [{"p0": f * pc, "n_star": r.n_star, "n_star_c": r.n_star_continuous} for f, r in zip(factors, res)]
     ok = all((r["n_star"] is None) == (f < 1) for f, r in zip(factors, rows))
     summary = (f"p0_c = {pc:.5f} from the N -> infinity system (bisection, relative bracket 1e-4). N* at p0 = "
@@ -366,12 +369,13 @@ def check_rs7a(context: CheckContext) -> Evidence:
     from workbench.rs._hetero.model import EnvironmentSequence
     from workbench.rs._homogeneous.config import HomogeneousConfig
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
     from workbench.rs._plotting.collapse import plot_collapse
 
     cfg = RS7A_SPEC.config
     # exactly solvable: two clusters reduce to the homogeneous system with alpha_eff = alpha N (1 + c)/2
     p0_tc, c_h = 1e-3, 0.2
-    hom = critical_diversity(HomogeneousConfig(p0=p0_tc, c=(c_h, c_h, 0.0)), n_max=1e7, grid_size=36)[0]
+    hom = critical_diversity(HomogeneousConfig(p0=p0_tc, c=(c_h, c_h, 0.0)), n_max=1e7, scan=LogGrid(36))[0]
     two = []
     for c in (0.1, 0.5):
         envs = two_cluster_environments(cfg, 16, math.sqrt(-2.0 * math.log(c)), p0_tc)

@@ -29,13 +29,14 @@ def check_rs10(context: CheckContext) -> Evidence:
     from workbench.rs._analysis.small_prior import critical_prior
     from workbench.rs._homogeneous.config import HomogeneousConfig
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
 
     deriv = cutoff_law_derivation()
     c_ys, factors, below = (0.001, 0.003, 0.01), (1.5, 3.0, 10.0), 0.8
     laws = {cy: cutoff_law(HomogeneousConfig(c=(0.1, 0.1, cy))) for cy in c_ys}
     K = laws[c_ys[0]].K
     cfgs = [HomogeneousConfig(p0=f * laws[cy].critical_prior, c=(0.1, 0.1, cy)) for cy in c_ys for f in (*factors, below)]
-    res = critical_diversity(cfgs, n_max=1e8, grid_size=33, rel_tol=1e-6)
+    res = critical_diversity(cfgs, n_max=1e8, scan=LogGrid(33), rel_tol=1e-6)
     rows = []
     for cf, r in zip(cfgs, res):
         law = float(laws[cf.c[2]].n_star(cf.p0))
@@ -164,12 +165,13 @@ def check_rs13(context: CheckContext) -> Evidence:
     from workbench.rs._analysis.cost_variant import cost_bound, cost_drift_rate, cost_threshold
     from workbench.rs._homogeneous.config import HomogeneousConfig, alpha_eff, reduced_system
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs import LogGrid
     from workbench.rs._simulate.simulate import Horizon, simulate
 
     eps = 1e-3
     bound = cost_bound(eps)
     priors, costs = (1e-2, 1e-3), (0.0, 0.5 * eps, 0.9 * eps, eps, 1.5 * eps, bound)
-    res = critical_diversity([HomogeneousConfig(p0=p, cost=c) for p in priors for c in costs], n_max=1e6, grid_size=25, rel_tol=1e-4)
+    res = critical_diversity([HomogeneousConfig(p0=p, cost=c) for p in priors for c in costs], n_max=1e6, scan=LogGrid(25), rel_tol=1e-4)
     table = np.array([np.nan if r.n_star is None else r.n_star for r in res], dtype=float).reshape(len(priors), len(costs))
     shift = np.abs(table[:, 1:3] / table[:, :1] - 1)
     below_ok = bool(np.all(np.isfinite(table[:, :3])) and np.all(shift < 0.02))

@@ -75,11 +75,12 @@ def cost_threshold(config: HomogeneousConfig, *, n_max: float = 1e8, lo: float =
     >>> lo, hi = cost_threshold(HomogeneousConfig(p0=0.01), n_max=1e4, steps=4)  # doctest: +SKIP
     """
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs._homogeneous.scan import LogGrid
 
     hi = cost_bound() if hi is None else hi
 
     def has_n_star(cost):
-        return critical_diversity(config.with_(cost=float(cost)), n_max=n_max, grid_size=25, rel_tol=1e-3)[0].n_star is not None
+        return critical_diversity(config.with_(cost=float(cost)), n_max=n_max, scan=LogGrid(25), rel_tol=1e-3)[0].n_star is not None
 
     if not has_n_star(lo):
         raise WorkbenchError(f"no N <= {n_max:g} reaches reward-seeking even at cost {lo}")

@@ -113,12 +113,13 @@ def vertical_descent(base: HomogeneousConfig | None = None, gaps=(-2.0, -1.0, 0.
     learnability of the reward-seeking skill is already very high").
     """
     from workbench.rs._homogeneous.critical import critical_diversity
+    from workbench.rs._homogeneous.scan import LogGrid
 
     base = base or HomogeneousConfig(p0=0.01)
     cz, _, cy = base.c
     base = base.with_(c=(cz, cz, cy))
     cfgs = [base.with_(x0=base.y0 + g, alpha=(base.alpha[0], base.alpha[0] * a, base.alpha[2])) for g in gaps for a in alpha_x]
-    res = critical_diversity(cfgs, n_max=n_max, grid_size=25, rel_tol=1e-3)
+    res = critical_diversity(cfgs, n_max=n_max, scan=LogGrid(25), rel_tol=1e-3)
     shape = (len(gaps), len(alpha_x))
     n = np.array([np.nan if r.n_star is None else r.n_star for r in res], dtype=float).reshape(shape)
     mono = np.array([r.monotone for r in res]).reshape(shape)

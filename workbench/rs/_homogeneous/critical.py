@@ -2,7 +2,8 @@ r"""Critical diversity :math:`N^*(p_0)` and the scaling law (spec §5, claim RS6
 
 :math:`N^*` is the smallest number of environments at which reward-seeking dominates under the
 criterion. In the reduced system N is a real number, so there is also a continuous root
-:math:`N^*_c` where the outcome switches. Monotonicity in N is checked on a grid, not assumed.
+:math:`N^*_c` where the outcome switches. Monotonicity in N is checked on a grid, not assumed
+(:class:`~workbench.rs.LogGrid`, the default), unless a :class:`~workbench.rs.Ladder` scan is asked for.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from workbench._errors import WorkbenchError
 from workbench.rs._homogeneous.config import HomogeneousConfig, reduced_system
+from workbench.rs._homogeneous.scan import Ladder, LogGrid, Scan
 from workbench.rs._simulate.simulate import LOCAL, REWARD_SEEKING, UNDECIDED, Criterion, Saturation, simulate
 from workbench.rs._simulate.solvers import DormandPrince, Solver
 
@@ -30,21 +32,24 @@ class CriticalDiversity:
         Root of the outcome switch in real N, the geometric midpoint of ``bracket``.
     bracket : (float, float) or None
         ``lo < N*_c <= hi`` with ``lo`` local and ``hi`` reward-seeking.
-    monotone : bool
-        True if the outcome switched exactly once (local to reward-seeking) on the grid.
+    monotone : bool or None
+        True if the outcome switched exactly once (local to reward-seeking) on the scan's grid;
+        None if the scan does not check (:class:`~workbench.rs.Ladder`).
     switches : list of float
-        Grid points where the outcome changed, for a non-monotone case.
+        Grid points where the outcome changed (empty when not checked).
+    scan : Scan
+        How N was scanned for the first switch.
     undecided : int
-        Grid points that did not saturate before the time cap.
+        Points (of the scan and the refinement) that did not saturate before the time cap.
     """
 
     config: HomogeneousConfig
     n_star: int | None
     n_star_continuous: float | None
     bracket: tuple[float, float] | None
-    monotone: bool
+    monotone: bool | None
     switches: list
-    grid_size: int
+    scan: Scan
     n_max: float
     undecided: int
     integer_check: dict = field(default_factory=dict)
@@ -57,7 +62,8 @@ class CriticalDiversity:
             "bracket": list(self.bracket) if self.bracket else None,
             "monotone": self.monotone,
             "switches": self.switches,
-            "grid_size": self.grid_size,
+            "scan": repr(self.scan),
+            "grid_size": self.scan.size if isinstance(self.scan, LogGrid) else None,
             "n_max": self.n_max,
             "undecided_grid_points": self.undecided,
             "integer_check": self.integer_check,
@@ -78,7 +84,10 @@ class CriticalDiversity:
         else:
             width = self.bracket[1] / self.bracket[0] - 1
             where = f"N*_c={self.n_star_continuous:.6g} (bracket +-{width / 2:.1e} relative)"
-        flags = ["monotone" if self.monotone else f"not monotone, switches at {self.switches}"]
+        if self.monotone is None:
+            flags = [f"monotonicity not checked ({self.scan!r})"]
+        else:
+            flags = ["monotone" if self.monotone else f"not monotone, switches at {self.switches}"]
         if self.undecided:
             flags.append(f"{self.undecided} undecided")
         return f"CriticalDiversity(p0={self.config.p0:g}, N*={self.n_star}, {where}, {', '.join(flags)})"
@@ -93,7 +102,7 @@ def critical_diversity(
     configs,
     *,
     n_max: float = 1e9,
-    grid_size: int = 97,
+    scan: Scan = LogGrid(97),
     rel_tol: float = 1e-7,
     solver: Solver | None = None,
     criterion: Criterion | None = None,
@@ -103,8 +112,10 @@ def critical_diversity(
 
     Steps:
 
-    1. the outcome on a log grid of ``grid_size`` values of N in ``[1, n_max]`` (the
-       monotonicity check: exactly one local-to-reward-seeking switch);
+    1. the outcome at the ``scan``'s values of N in ``[1, n_max]``: by default
+       (:class:`LogGrid`) on a log grid of 97 points, which is also the monotonicity check
+       (exactly one local-to-reward-seeking switch); with :class:`Ladder` on the rungs
+       ``1, 10, 100, ...`` up to the first reward-seeking one, unchecked (``monotone=None``);
     2. the first switch refined on ``log N`` until the bracket's relative width is below
        ``rel_tol``;
     3. bisection on integers inside that bracket until the upper end ``N*`` and ``N* - 1`` are
@@ -128,60 +139,84 @@ def critical_diversity(
     configs : HomogeneousConfig or sequence of them (one model and flow)
     n_max : float
         Cap on N; a configuration still local there has ``n_star = None``.
+    scan : Scan
+        :class:`LogGrid` (default ``LogGrid(97)``: checks monotonicity) or :class:`Ladder`
+        (``Ladder(10)``: one simulation when ``N* = 1``, no check).
 
     Examples
     --------
-    >>> from workbench.rs import HomogeneousConfig
+    >>> from workbench.rs import HomogeneousConfig, Ladder
     >>> [r] = critical_diversity(HomogeneousConfig(p0=0.1))
     >>> r.n_star, r.monotone
     (10, True)
+    >>> [q] = critical_diversity(HomogeneousConfig(p0=0.1), scan=Ladder())
+    >>> q.n_star, q.monotone
+    (10, None)
     """
     single = isinstance(configs, HomogeneousConfig)
     configs = [configs] if single else list(configs)
     if not (n_max > 1) or not math.isfinite(n_max):
         raise WorkbenchError(f"n_max must be a finite number > 1, got {n_max}")
-    if grid_size < 3:
-        raise WorkbenchError("grid_size must be at least 3")
+    if not isinstance(scan, Scan):
+        raise WorkbenchError(f"scan must be a Scan such as LogGrid(97) or Ladder(10), got {scan!r}")
     solver = solver or DormandPrince()
     criterion = criterion or Saturation()
     if any(cf.flow != configs[0].flow or cf.model != configs[0].model for cf in configs):
         raise WorkbenchError("a batch must share one model and one flow")
-    grid = np.logspace(0.0, math.log10(n_max), grid_size)
     kernel = _compiled_kernel(configs[0], solver, criterion) if configs else None
     if kernel is not None:
         from numba.core.errors import NumbaError
 
         try:
-            return [_critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) for cf in configs]
+            return [_critical_compiled(kernel, cf, scan, n_max, rel_tol, solver, criterion, t_max) for cf in configs]
         except NumbaError:  # a model numba cannot type (first call compiles): the numpy engine runs it
             pass
-    return _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max)
+    return _critical_batched(configs, scan, n_max, rel_tol, solver, criterion, t_max)
 
 
-def _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max) -> list[CriticalDiversity]:
+def _first_switch(scan, pts, rs, und):
+    """Step 1's reading of a scan, from the outcomes at its first ``len(rs)`` points: the first
+    bracket ``(lo, hi)`` (None if reward-seeking at N = 1 or nowhere), monotone (None when the
+    scan does not check), the switches and the undecided count."""
+    n_und = int(und.sum())
+    if scan.checks_monotonicity:
+        flips = [float(pts[i + 1]) for i in range(rs.size - 1) if rs[i] != rs[i + 1]]
+        monotone = bool((not und.any()) and (rs == np.maximum.accumulate(rs)).all())
+    else:
+        flips, monotone = [], None
+    i = int(np.argmax(rs)) if rs.any() else -1
+    bracket = (float(pts[i - 1]), float(pts[i])) if i > 0 else None
+    return bracket, monotone, flips, n_und
+
+
+def _critical_batched(configs, scan, n_max, rel_tol, solver, criterion, t_max) -> list[CriticalDiversity]:
     """Steps 1-4 of :func:`critical_diversity`, each batched over every configuration (numpy);
     step 2 is a 16-point section search on ``log N``. Works with any solver and criterion."""
-    K, grid_size = len(configs), grid.size
+    K = len(configs)
+    pts = scan.points(n_max)
 
-    # 1. Grid, all configurations in one batch.
-    flat_cfg = [cf for cf in configs for _ in grid]
-    out = _outcomes(flat_cfg, np.tile(grid, K), solver, criterion, t_max).reshape(K, grid_size)
-    rs = out == REWARD_SEEKING
-    und = out == UNDECIDED
-
+    # 1. The scan, all configurations in one batch; a scan that does not check goes point by
+    #    point over the configurations not yet reward-seeking.
+    if scan.checks_monotonicity:
+        out = _outcomes([cf for cf in configs for _ in pts], np.tile(pts, K), solver, criterion, t_max).reshape(K, pts.size)
+        seen = [out[k] for k in range(K)]
+    else:
+        seen = [np.empty(0, dtype=object) for _ in range(K)]
+        active = list(range(K))
+        for n in pts:
+            if not active:
+                break
+            o = _outcomes([configs[k] for k in active], np.full(len(active), n), solver, criterion, t_max)
+            for k, outcome in zip(active, o):
+                seen[k] = np.append(seen[k], outcome)
+            active = [k for k, outcome in zip(active, o) if outcome != REWARD_SEEKING]
+    starts_rs = [bool(seen[k].size and seen[k][0] == REWARD_SEEKING) for k in range(K)]
     brackets: list[list[float] | None] = []
     meta = []
     for k in range(K):
-        flips = [float(grid[i + 1]) for i in range(grid_size - 1) if rs[k, i] != rs[k, i + 1]]
-        monotone = (not und[k].any()) and (rs[k] == np.maximum.accumulate(rs[k])).all()
-        meta.append((monotone, flips, int(und[k].sum())))
-        if rs[k, 0]:
-            brackets.append(None)  # reward-seeking already at N = 1
-        elif rs[k].any():
-            i = int(np.argmax(rs[k]))
-            brackets.append([float(grid[i - 1]), float(grid[i])])
-        else:
-            brackets.append(None)
+        bracket, monotone, flips, n_und = _first_switch(scan, pts, seen[k] == REWARD_SEEKING, seen[k] == UNDECIDED)
+        meta.append((monotone, flips, n_und))
+        brackets.append(list(bracket) if bracket else None)
 
     # 2. Section search on log N, batched over configurations with a bracket.
     active = [k for k in range(K) if brackets[k] is not None]
@@ -196,7 +231,7 @@ def _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max) -
             is_rs = o[row] == REWARD_SEEKING
             lo, hi = brackets[k]
             if (o[row] == UNDECIDED).any():
-                meta[k] = (False, meta[k][1], meta[k][2] + int((o[row] == UNDECIDED).sum()))
+                meta[k] = (_unsure(meta[k][0]), meta[k][1], meta[k][2] + int((o[row] == UNDECIDED).sum()))
             if is_rs.any():
                 j = int(np.argmax(is_rs))
                 hi = float(pts[row, j])
@@ -217,7 +252,7 @@ def _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max) -
         o = _outcomes([configs[k] for k in ks], np.array(mids, dtype=float), solver, criterion, t_max)
         for k, mid, outcome in zip(ks, mids, o):
             if outcome == UNDECIDED:
-                meta[k] = (False, meta[k][1], meta[k][2] + 1)
+                meta[k] = (_unsure(meta[k][0]), meta[k][1], meta[k][2] + 1)
             ints[k][1 if outcome == REWARD_SEEKING else 0] = mid
             # every simulated point also narrows the continuous bracket
             if outcome == REWARD_SEEKING and mid < brackets[k][1]:
@@ -239,7 +274,7 @@ def _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max) -
     results = []
     for k, cf in enumerate(configs):
         monotone, flips, n_und = meta[k]
-        if rs[k, 0]:
+        if starts_rs[k]:
             n_star, n_c, br = 1, 1.0, None
         elif brackets[k] is None:
             n_star, n_c, br = None, None, None
@@ -248,7 +283,7 @@ def _critical_batched(configs, grid, n_max, rel_tol, solver, criterion, t_max) -
             n_c = math.sqrt(lo * hi)
             n_star = cand[k] if checks[k]["consistent"] else None
             br = (lo, hi)
-        results.append(CriticalDiversity(cf, n_star, n_c, br, bool(monotone), flips, grid_size, n_max, n_und, checks.get(k, {})))
+        results.append(CriticalDiversity(cf, n_star, n_c, br, monotone, flips, scan, n_max, n_und, checks.get(k, {})))
     return results
 
 
@@ -268,7 +303,12 @@ def _compiled_kernel(config, solver, criterion):
 _CODES = (REWARD_SEEKING, LOCAL, UNDECIDED)  # the kernel's outcome codes 0, 1, 2
 
 
-def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_max) -> CriticalDiversity:
+def _unsure(monotone):
+    """An undecided point during refinement: a checked switch can no longer be called monotone."""
+    return None if monotone is None else False
+
+
+def _critical_compiled(kernel, cf, scan, n_max, rel_tol, solver, criterion, t_max) -> CriticalDiversity:
     """Steps 1-4 of :func:`critical_diversity` for one configuration with the compiled kernel.
 
     Step 2 is a safeguarded Illinois iteration on the continuous margin
@@ -288,18 +328,24 @@ def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_ma
                         solver.rtol, solver.atol, solver.max_steps, codes, t_end, p_end, steps)
         return codes, p_end - thr
 
-    # 1. Grid.
-    codes, margin = run(grid)
-    rs, und = codes == 0, codes == 2
-    flips = [float(grid[i + 1]) for i in range(grid.size - 1) if rs[i] != rs[i + 1]]
-    monotone = bool((not und.any()) and (rs == np.maximum.accumulate(rs)).all())
-    n_und = int(und.sum())
-    if rs[0]:
-        return CriticalDiversity(cf, 1, 1.0, None, monotone, flips, grid.size, n_max, n_und, {})
-    if not rs.any():
-        return CriticalDiversity(cf, None, None, None, monotone, flips, grid.size, n_max, n_und, {})
-    i = int(np.argmax(rs))
-    lo, hi = float(grid[i - 1]), float(grid[i])
+    # 1. The scan: every point at once, or point by point up to the first reward-seeking one.
+    pts = scan.points(n_max)
+    if scan.checks_monotonicity:
+        codes, margin = run(pts)
+    else:
+        codes, margin = np.empty(0, np.int64), np.empty(0)
+        for n in pts:
+            code, g = run([n])
+            codes, margin = np.append(codes, code), np.append(margin, g)
+            if code[0] == 0:
+                break
+    bracket, monotone, flips, n_und = _first_switch(scan, pts, codes == 0, codes == 2)
+    if codes[0] == 0:
+        return CriticalDiversity(cf, 1, 1.0, None, monotone, flips, scan, n_max, n_und, {})
+    if bracket is None:
+        return CriticalDiversity(cf, None, None, None, monotone, flips, scan, n_max, n_und, {})
+    i = int(np.argmax(codes == 0))
+    lo, hi = bracket
     g_lo, g_hi = float(margin[i - 1]), float(margin[i])
 
     # 2. Illinois on the margin in log N, until hi / lo - 1 <= rel_tol / 10: a step or two more
@@ -320,7 +366,7 @@ def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_ma
                 break
         [code], [g] = run([n])
         if code == 2:
-            monotone, n_und, g = False, n_und + 1, math.nan
+            monotone, n_und, g = _unsure(monotone), n_und + 1, math.nan
         if code == 0:
             hi, g_hi = n, g
             if side == 1:
@@ -345,7 +391,7 @@ def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_ma
         mid = (int_lo + int_hi) // 2
         [code], _ = run([float(mid)])
         if code == 2:
-            monotone, n_und = False, n_und + 1
+            monotone, n_und = _unsure(monotone), n_und + 1
         if code == 0:
             int_hi = mid
             hi = min(hi, float(mid))
@@ -359,7 +405,7 @@ def _critical_compiled(kernel, cf, grid, n_max, rel_tol, solver, criterion, t_ma
     ok = codes[0] == 0 and (cand == 1 or codes[1] != 0)
     check = {"n": cand, "outcome_at_n": str(_CODES[codes[0]]), "outcome_at_n_minus_1": str(_CODES[codes[1]]) if cand > 1 else None,
              "consistent": bool(ok)}
-    return CriticalDiversity(cf, cand if ok else None, math.sqrt(lo * hi), (lo, hi), monotone, flips, grid.size, n_max, n_und, check)
+    return CriticalDiversity(cf, cand if ok else None, math.sqrt(lo * hi), (lo, hi), monotone, flips, scan, n_max, n_und, check)
 
 
 @dataclass(frozen=True)

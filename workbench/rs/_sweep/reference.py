@@ -16,6 +16,7 @@ def homogeneous_reference(spec: SweepSpec, *, mean_field: bool = True) -> dict:
       below which the homogeneous model has no ``N*`` at all (RS6c).
     """
     from workbench.rs._homogeneous.critical import critical_diversity, fit_scaling
+    from workbench.rs._homogeneous.scan import LogGrid
     from workbench.rs._hetero.geometry import mean_couplings
     from workbench.rs._homogeneous.config import HomogeneousConfig
 
@@ -25,7 +26,7 @@ def homogeneous_reference(spec: SweepSpec, *, mean_field: bool = True) -> dict:
                              cost=cfg.cost, flow=cfg.flow, model=cfg.model)
 
     def n_stars(hc):
-        res = critical_diversity([hc.with_(p0=p) for p in spec.priors], n_max=1e7, grid_size=36)
+        res = critical_diversity([hc.with_(p0=p) for p in spec.priors], n_max=1e7, scan=LogGrid(36))
         out = {"config": hc.to_json(), "n_star": {repr(p): r.n_star for p, r in zip(spec.priors, res)}}
         ok = [(p, r.n_star_continuous) for p, r in zip(spec.priors, res) if r.n_star_continuous and r.n_star_continuous > 1]
         if len(ok) >= 3:

@@ -23,6 +23,7 @@ from workbench.rs import HomogeneousConfig, ReplicatorFlow, Saturation
 from workbench.rs._analysis.checks import SymbolicChecks
 from workbench.rs._analysis.asymptotic import Asymptotic
 from workbench.rs._homogeneous.critical import critical_diversity
+from workbench.rs._homogeneous.scan import LogGrid
 from workbench.rs._analysis.equilibria import ALPHA_X, ALPHA_Z, P, probability_field
 from workbench.rs._analysis.small_prior import PP, RHO, limit_system, predicted_scaling
 
@@ -62,7 +63,7 @@ def main():
     print(f"  P0* (t -> oo criterion)   = {pred.P0_star_asymptotic:.6f}  -> prefactor {pred.prefactor_asymptotic:.5f}")
     p0s = [1e-3, 1e-4, 1e-5]
     for crit, key in ((Saturation(), "P0_star"), (Asymptotic(), "P0_star_asymptotic")):
-        res = critical_diversity([cfg.with_(p0=v) for v in p0s], criterion=crit, n_max=1e7, grid_size=29, rel_tol=1e-7,
+        res = critical_diversity([cfg.with_(p0=v) for v in p0s], criterion=crit, n_max=1e7, scan=LogGrid(29), rel_tol=1e-7,
                                  t_max=1e9)
         for v, r in zip(p0s, res):
             predicted = 1 + (getattr(pred, key) / v - 1) / cfg.c[0]
@@ -79,7 +80,7 @@ def main():
     print(f"  dz/dt / alpha_z at p = 0: {rep.rate_at_p0};  a frozen at p = 0: {rep.a_frozen};  I = {rep.I:.6f}")
     print(f"  leading law N* ~ ln(1/p0)/(c_z alpha_z I) = {rep.log_coefficient:.3f} ln(1/p0)")
     check("replicator: a is frozen at p = 0 and dz/dt does not vanish there", rep.a_frozen and rep.rate_at_p0 != "0")
-    res = critical_diversity([cfg.with_(p0=v, flow=ReplicatorFlow()) for v in (1e-4, 1e-6)], n_max=1e5, grid_size=41,
+    res = critical_diversity([cfg.with_(p0=v, flow=ReplicatorFlow()) for v in (1e-4, 1e-6)], n_max=1e5, scan=LogGrid(41),
                              rel_tol=1e-6, t_max=1e9)
     n4, n6 = (r.n_star_continuous for r in res)
     numeric_rate = (n6 - n4) / math.log(100)
@@ -96,8 +97,8 @@ def main():
     print(f"  c = {cy.c}: N -> oo system has learnabilities {d.n_infinity_learnabilities}; "
           f"critical prior p0_c = {d.critical_prior}")
     check("c_y > 0: no power law, a critical prior exists", (not d.applies) and d.critical_prior is not None)
-    below = critical_diversity(cy.with_(p0=0.8 * d.critical_prior), n_max=1e8, grid_size=33, t_max=1e9)[0]
-    above = critical_diversity(cy.with_(p0=1.2 * d.critical_prior), n_max=1e8, grid_size=33, t_max=1e9)[0]
+    below = critical_diversity(cy.with_(p0=0.8 * d.critical_prior), n_max=1e8, scan=LogGrid(33), t_max=1e9)[0]
+    above = critical_diversity(cy.with_(p0=1.2 * d.critical_prior), n_max=1e8, scan=LogGrid(33), t_max=1e9)[0]
     print(f"  p0 = 0.8 p0_c: N* = {below.n_star} (n_max 1e8);  p0 = 1.2 p0_c: N* = {above.n_star}")
     check("below p0_c no N <= 1e8 suffices; above it one does", below.n_star is None and above.n_star is not None)
 
