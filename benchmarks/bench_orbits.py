@@ -102,8 +102,19 @@ def median_of_3(fn, *args):
 def warm_up():
     """Seconds to import numba and for the first int64 and float64 votes of the compiled search
     (loading the compiled code from numba's cache, or compiling it): two votes on 9! = 362,880
-    arrangements (above the 200,000 from which the compiled search runs), the second with
+    arrangements (above the 200,000 from which the compiled search may run; the vectorised
+    search's first try is switched off here, as it would decide these votes), the second with
     weights past 2**62."""
+    from workbench.power._orbits import votes
+
+    first, votes.VECTORISED_FIRST = votes.VECTORISED_FIRST, None
+    try:
+        return _warm_up()
+    finally:
+        votes.VECTORISED_FIRST = first
+
+
+def _warm_up():
     t0 = time.perf_counter()
     import numba  # noqa: F401
 

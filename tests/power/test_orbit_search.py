@@ -91,13 +91,15 @@ def test_ten_factorial_counts_few_nodes():
 
 
 # The compiled search (numba, depth first, with bounds on differences of options) runs on
-# orbits of at least COMPILED_ABOVE arrangements; here it is forced on small ones too.
+# orbits of at least COMPILED_ABOVE arrangements that the vectorised search does not finish
+# within VECTORISED_FIRST (batches, pairs); here it is forced on small ones too.
 
 @pytest.fixture
 def compiled(monkeypatch):
     from workbench.power._orbits import votes
 
     monkeypatch.setattr(votes, "COMPILED_ABOVE", 0)
+    monkeypatch.setattr(votes, "VECTORISED_FIRST", None)
     calls = []
     original = search._branch_and_bound_compiled
 
@@ -189,6 +191,31 @@ def test_compiled_search_counts_the_benchmark_cases_exactly(compiled):
     v = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], list(range(1, 10)), Discounted(Fraction(9, 10)))
     assert triple(v) == (181440, 181440, 0)
     assert len(compiled) == 2
+
+
+def test_large_orbits_run_vectorised_first_and_compiled_past_the_budget(monkeypatch):
+    # 9! arrangements: decided near the root under average reward (no numba needed); under
+    # gamma = 1/2 the vectorised search runs out of its budget and the compiled one counts
+    # exactly what the unbounded vectorised search counts.
+    from workbench.power._orbits import votes
+
+    calls = []
+    original = votes._branch_and_bound_compiled
+    monkeypatch.setattr(votes, "_branch_and_bound_compiled", lambda *a, **k: calls.append(a) or original(*a, **k))
+    g = gridworld(3, 3)
+    v = orbit_vote(g, "r0c0", ["r0c0"], ["r1c0"], list(range(9)))
+    assert triple(v) == (40320, 322560, 0) and calls == []
+    budgeted = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], list(range(9)), Discounted(Fraction(1, 2)))
+    assert len(calls) == 1
+    monkeypatch.setattr(votes, "VECTORISED_FIRST", (10**12, 10**18))
+    unbounded = orbit_vote(g, "r0c0", ["r0c1"], ["r1c0"], list(range(9)), Discounted(Fraction(1, 2)))
+    assert len(calls) == 1 and triple(budgeted) == triple(unbounded) == (176940, 176940, 9000)
+
+
+def test_vectorised_search_gives_up_only_past_its_budget():
+    W = [[[1, 0, 0], [0, 1, 0], [0, 0, 1]]]
+    assert search._branch_and_bound(W, 1, [10, 5, 0], [1, 1, 1], 3, max_work=(0, 0)) is None
+    assert search._branch_and_bound(W, 1, [10, 5, 0], [1, 1, 1], 3, max_work=(10, 10**6))[:3] == (2, 4, 0)
 
 
 def test_integer_discounted_levels_are_a_positive_multiple_of_the_exact_ones():

@@ -27,8 +27,9 @@ as many nodes as there are arrangements of values on the relevant states (every 
 to a distinct arrangement), so the search never does more than (number of distinct values) x
 the work of enumerating the orbit, and usually far less.
 
-Single-level votes on orbits of at least :data:`COMPILED_ABOVE` arrangements run the same search
-depth first in compiled code (:func:`_branch_and_bound_compiled`, numba, :mod:`._kernel`), which
+Single-level votes on orbits of at least :data:`COMPILED_ABOVE` arrangements that the vectorised
+search does not finish within :data:`VECTORISED_FIRST` (batches, (node, live option) pairs) run
+the same search depth first in compiled code (:func:`_branch_and_bound_compiled`, numba, :mod:`._kernel`), which
 also bounds the *difference* of two options (much tighter when they share most of their weight,
 as under a discount close to 1) and enumerates the orders of the last few distinct values
 instead of bounding them; its nodes within the rounding margin are handed back to
@@ -217,8 +218,9 @@ def _decide(ar, vidx, free, alive, d, n_a, cheap=True):
     return out, alive
 
 
-def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int, start=None, kind=None):
-    """Exact ``(a_strict, b_strict, tie, nodes)`` of an orbit vote by value-order branch and bound.
+def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int, start=None, kind=None, max_work=None):
+    """Exact ``(a_strict, b_strict, tie, nodes)`` of an orbit vote by value-order branch and bound
+    (None if it would need more work than ``max_work``).
 
     Parameters
     ----------
@@ -237,6 +239,9 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int, start=None, k
         options and the ways the node's values were put on irrelevant states.
     kind : str, optional
         The arithmetic (see :class:`_Arith`); by default the cheapest exact one.
+    max_work : (int, int), optional
+        Give up (return None) before evaluating more than this many batches of nodes, or more
+        than this many (node, live option) pairs in all; no limit by default.
 
     Examples
     --------
@@ -274,8 +279,13 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int, start=None, k
     itype = np.int8 if T < 127 else np.int16
     totals = [0, 0, 0]
     nodes = [0]
+    work = [0, 0]  # batches, (node, live option) pairs
 
     def decide(vidx, free, alive, d):
+        work[0] += 1
+        work[1] += int(alive.sum())
+        if max_work is not None and (work[0] > max_work[0] or work[1] > max_work[1]):
+            raise _OverBudget
         outs, alives = [], []
         for i in range(0, len(vidx), rows_per_eval):
             o, a = _decide(ar, vidx[i:i + rows_per_eval], free[i:i + rows_per_eval], alive[i:i + rows_per_eval], d, n_a)
@@ -304,51 +314,58 @@ def _branch_and_bound(W, n_a: int, values_desc, mult_desc, n: int, start=None, k
             return None
         return vidx[keep], free[keep], alive[keep], c[keep]
 
-    pending = [[] for _ in range(T + 1)]
-    if start is None:
-        start = [(0, np.full((1, k), T, dtype=itype), np.ones((1, nopt), dtype=bool), np.ones(1, dtype=cdtype))]
-    for d, vidx, alive, c in start:
-        vidx = np.asarray(vidx, dtype=itype).reshape(-1, k)
-        rest = settle(vidx, vidx == T, np.array(alive, dtype=bool).reshape(len(vidx), nopt),
-                      np.array(c, dtype=cdtype).reshape(len(vidx)), d)
-        if rest is not None:
-            pending[d].append(rest)
-    combos: dict = {}
-    while True:  # deepest first: few nodes wait at each depth
-        d = next((i for i in range(T, -1, -1) if pending[i]), None)
-        if d is None:
-            break
-        vidx, free, alive, c = pending[d].pop()
-        m = mult_desc[d]
-        n_free = free.sum(axis=1)
-        branch = sum(math.comb(int(n_free.max()), a) for a in range(m + 1))
-        per = max(1, _CHUNK // branch)
-        if len(vidx) > per:
-            pending[d].append((vidx[per:], free[per:], alive[per:], c[per:]))
-            vidx, free, alive, c, n_free = vidx[:per], free[:per], alive[:per], c[:per], n_free[:per]
-        for R in np.unique(n_free):
-            R = int(R)
-            g = n_free == R
-            gv, gf, ga, gc = vidx[g], free[g], alive[g], c[g]
-            irr_free = n_irr - (placed[d] - (k - R))
-            idx = np.nonzero(gf)[1].reshape(len(gv), R)  # free positions, in order
-            for alpha in range(max(0, m - irr_free), min(m, R) + 1):
-                ways = math.comb(irr_free, m - alpha)  # copies of this value put on irrelevant states
-                for sel in _combination_blocks(combos, R, alpha, math.comb(R, alpha)):
-                    nc = len(sel)
-                    cv = np.repeat(gv, nc, axis=0)
-                    cf = np.repeat(gf, nc, axis=0)
-                    ca = np.repeat(ga, nc, axis=0)
-                    cc = np.repeat(gc, nc) * ways
-                    if alpha:
-                        chosen = idx[:, sel].reshape(-1, alpha)
-                        rows = np.arange(len(cv))[:, None]
-                        cv[rows, chosen] = d
-                        cf[rows, chosen] = False
-                    rest = settle(cv, cf, ca, cc, d + 1)
-                    if rest is not None:
-                        pending[d + 1].append(rest)
+    try:
+        pending = [[] for _ in range(T + 1)]
+        if start is None:
+            start = [(0, np.full((1, k), T, dtype=itype), np.ones((1, nopt), dtype=bool), np.ones(1, dtype=cdtype))]
+        for d, vidx, alive, c in start:
+            vidx = np.asarray(vidx, dtype=itype).reshape(-1, k)
+            rest = settle(vidx, vidx == T, np.array(alive, dtype=bool).reshape(len(vidx), nopt),
+                          np.array(c, dtype=cdtype).reshape(len(vidx)), d)
+            if rest is not None:
+                pending[d].append(rest)
+        combos: dict = {}
+        while True:  # deepest first: few nodes wait at each depth
+            d = next((i for i in range(T, -1, -1) if pending[i]), None)
+            if d is None:
+                break
+            vidx, free, alive, c = pending[d].pop()
+            m = mult_desc[d]
+            n_free = free.sum(axis=1)
+            branch = sum(math.comb(int(n_free.max()), a) for a in range(m + 1))
+            per = max(1, _CHUNK // branch)
+            if len(vidx) > per:
+                pending[d].append((vidx[per:], free[per:], alive[per:], c[per:]))
+                vidx, free, alive, c, n_free = vidx[:per], free[:per], alive[:per], c[:per], n_free[:per]
+            for R in np.unique(n_free):
+                R = int(R)
+                g = n_free == R
+                gv, gf, ga, gc = vidx[g], free[g], alive[g], c[g]
+                irr_free = n_irr - (placed[d] - (k - R))
+                idx = np.nonzero(gf)[1].reshape(len(gv), R)  # free positions, in order
+                for alpha in range(max(0, m - irr_free), min(m, R) + 1):
+                    ways = math.comb(irr_free, m - alpha)  # copies of this value put on irrelevant states
+                    for sel in _combination_blocks(combos, R, alpha, math.comb(R, alpha)):
+                        nc = len(sel)
+                        cv = np.repeat(gv, nc, axis=0)
+                        cf = np.repeat(gf, nc, axis=0)
+                        ca = np.repeat(ga, nc, axis=0)
+                        cc = np.repeat(gc, nc) * ways
+                        if alpha:
+                            chosen = idx[:, sel].reshape(-1, alpha)
+                            rows = np.arange(len(cv))[:, None]
+                            cv[rows, chosen] = d
+                            cf[rows, chosen] = False
+                        rest = settle(cv, cf, ca, cc, d + 1)
+                        if rest is not None:
+                            pending[d + 1].append(rest)
+    except _OverBudget:
+        return None
     return totals[0], totals[1], totals[2], nodes[0]
+
+
+class _OverBudget(Exception):
+    """The vectorised search reached its ``max_work``."""
 
 
 def _combination_blocks(cache, R, alpha, n_comb):
@@ -371,6 +388,11 @@ def _combination_blocks(cache, R, alpha, n_comb):
 #: it the vectorised search takes well under a second, and loading numba (about 0.4 s from its
 #: cache; compiling, once per installation, takes 10-40 s) would dominate.
 COMPILED_ABOVE = 200_000
+#: On those orbits the vectorised search still runs first, for at most this many batches of nodes
+#: and (node, live option) pairs (a few milliseconds): many large orbits are decided near the root
+#: (2 batches, 330 pairs for the 3x3 gridworld under average reward), where loading numba (about
+#: 0.7 s) would be nearly all of the time; a harder vote loses only those milliseconds.
+VECTORISED_FIRST = (2, 50_000)
 
 
 def _compiled_fits(W, mult_desc, n: int) -> bool:

@@ -60,7 +60,13 @@ from workbench.power._orbits.counting import MAX_COUNT_WORK, _arrangement_chunks
 from workbench.power._orbits.methods import DEFAULT_LIMIT, MAX_SAMPLES, Exact, Sampled, VoteMethod
 from workbench.power._orbits.result import OrbitVote, orbit_size, wilson_interval
 from workbench.power._orbits.rules import DecisionRule, IsOptimal
-from workbench.power._orbits.search import COMPILED_ABOVE, _branch_and_bound, _branch_and_bound_compiled, _compiled_fits
+from workbench.power._orbits.search import (
+    COMPILED_ABOVE,
+    VECTORISED_FIRST,
+    _branch_and_bound,
+    _branch_and_bound_compiled,
+    _compiled_fits,
+)
 from workbench.power._visits.criteria import Average
 from workbench.power._visits.visits import MAX_VISITS, non_dominated
 
@@ -287,7 +293,11 @@ def orbit_vote_sets(
 
     if optimal:
         if n_arr >= COMPILED_ABOVE and _compiled_fits(scaled, mult, n) and _numba_available():
-            found = _branch_and_bound_compiled(scaled, len(A), vint[::-1], mult[::-1], n)
+            # the vectorised search first, within a work budget; the compiled one if that runs out
+            found = (_branch_and_bound(scaled, len(A), vint[::-1], mult[::-1], n, max_work=VECTORISED_FIRST)
+                     if VECTORISED_FIRST else None)
+            if found is None:
+                found = _branch_and_bound_compiled(scaled, len(A), vint[::-1], mult[::-1], n)
         else:
             found = _branch_and_bound(scaled, len(A), vint[::-1], mult[::-1], n)
         if found is not None:
