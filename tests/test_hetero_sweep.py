@@ -1,6 +1,7 @@
 """Sweeps (spec §6, RS7): executors give identical results, the store resumes after SIGKILL, CLI contract."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -71,7 +72,6 @@ def exits_mid_heartbeat(monkeypatch):
     scheduler (in this process) answers heartbeats 1 s late, and the session leaves only once
     one has arrived. That is the shutdown race which printed a ``CommClosedError`` traceback
     after successful runs on a loaded machine (dask/distributed#8382), made certain."""
-    import contextlib
     import threading
 
     from distributed import Scheduler
@@ -114,13 +114,20 @@ def _assert_quiet(capfd, caplog) -> None:
     assert not noisy, "\n".join(f"{r.name}: {r.getMessage()}" for r in noisy)
 
 
-def test_dask_own_local_cluster_shuts_down_quietly(serial_small, exits_mid_heartbeat, capfd, caplog):
-    """Our own LocalCluster (in-process workers: the fast path), closed mid-heartbeat: results
-    as serial, and no traceback."""
-    capfd.readouterr()
-    caplog.clear()
-    res = run_sweep(SMALL, executor=exits_mid_heartbeat(None, workers=2, processes=False))
+def test_dask_own_local_cluster_shuts_down_quietly(serial_small, exits_mid_heartbeat, capfd, caplog, recwarn):
+    """Our own LocalCluster (in-process workers: the fast path), closed mid-heartbeat while
+    Dask's usual port 8787 is taken: results as serial, no traceback, no port warning."""
+    import socket
+
+    with socket.socket() as taken:
+        with contextlib.suppress(OSError):  # already taken by someone else: as good
+            taken.bind(("", 8787))
+            taken.listen()
+        capfd.readouterr()
+        caplog.clear()
+        res = run_sweep(SMALL, executor=exits_mid_heartbeat(None, workers=2, processes=False))
     _assert_quiet(capfd, caplog)
+    assert not [w for w in recwarn if "already in use" in str(w.message)]
     assert deterministic_part(res.summary) == deterministic_part(serial_small.summary)
 
 

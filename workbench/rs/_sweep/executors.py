@@ -201,8 +201,10 @@ class DaskExecutor(Executor):
 
         if self.address is None:
             # tcp also for in-process workers: Dask's default there (inproc://) refuses a host.
+            # No dashboard; its health server on a free port, not 8787: no "Port 8787 is already
+            # in use" warning when another Dask (or a second run) is up.
             cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=self.processes,
-                                   dashboard_address=None,
+                                   dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                    host="127.0.0.1", protocol="tcp://")
             client = Client(cluster)
             try:
