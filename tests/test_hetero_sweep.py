@@ -1,6 +1,9 @@
 """Sweeps (spec §6, RS7): executors give identical results, the store resumes after SIGKILL, CLI contract."""
 
+import asyncio
+import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -44,7 +47,7 @@ def test_process_executor_identical(serial_small):
     assert par.summary["run"]["executor"] == "processes"
 
 
-def test_dask_local_cluster_identical(serial_small):
+def test_dask_local_cluster_identical(serial_small, capfd, caplog):
     """A real two-worker Dask LocalCluster on loopback, joined through its tcp:// address."""
     from distributed import LocalCluster
 
@@ -52,7 +55,10 @@ def test_dask_local_cluster_identical(serial_small):
                            host="127.0.0.1", protocol="tcp://")
     try:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        capfd.readouterr()
+        caplog.clear()
         res = run_sweep(SMALL, executor=DaskExecutor(cluster.scheduler_address))
+        _assert_quiet(capfd, caplog)  # our part ends with closing our client; the cluster is the caller's
         assert len(cluster.workers) == 2
     finally:
         cluster.close()
@@ -60,9 +66,78 @@ def test_dask_local_cluster_identical(serial_small):
     assert res.summary["run"]["scheduler"].startswith("tcp://")
 
 
+@pytest.fixture
+def exits_mid_heartbeat(monkeypatch):
+    """A ``DaskExecutor`` class whose session ends while a worker heartbeat is in flight: the
+    scheduler (in this process) answers heartbeats 1 s late, and the session leaves only once
+    one has arrived. That is the shutdown race which printed a ``CommClosedError`` traceback
+    after successful runs on a loaded machine (dask/distributed#8382), made certain."""
+    import threading
+
+    from distributed import Scheduler
+
+    in_flight = threading.Event()
+    init = Scheduler.__init__
+
+    def patched(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        answer = self.handlers["heartbeat_worker"]
+
+        async def late(**kw):
+            reply = answer(**kw)
+            in_flight.set()
+            await asyncio.sleep(1.0)
+            return reply
+
+        self.handlers["heartbeat_worker"] = late
+
+    monkeypatch.setattr(Scheduler, "__init__", patched)
+
+    class ExitsMidHeartbeat(DaskExecutor):
+        @contextlib.contextmanager
+        def session(self):
+            with super().session() as run:
+                yield run
+                in_flight.clear()
+                assert in_flight.wait(timeout=30)  # heartbeats go every 0.5 s
+
+    return ExitsMidHeartbeat
+
+
+def _assert_quiet(capfd, caplog) -> None:
+    """Nothing a user would read as a failure: no traceback or ``CommClosedError`` on stderr
+    (worker processes write there), and no error logged in this process (under pytest,
+    distributed logs to pytest's handler instead of stderr, since the root logger has one)."""
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "CommClosedError" not in err, err
+    noisy = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not noisy, "\n".join(f"{r.name}: {r.getMessage()}" for r in noisy)
+
+
+def test_dask_own_local_cluster_shuts_down_quietly(serial_small, exits_mid_heartbeat, capfd, caplog, recwarn):
+    """Our own LocalCluster (in-process workers: the fast path), closed mid-heartbeat while
+    Dask's usual port 8787 is taken: results as serial, no traceback, no port warning."""
+    import socket
+
+    with socket.socket() as taken:
+        with contextlib.suppress(OSError):  # already taken by someone else: as good
+            taken.bind(("", 8787))
+            taken.listen()
+        capfd.readouterr()
+        caplog.clear()
+        res = run_sweep(SMALL, executor=exits_mid_heartbeat(None, workers=2, processes=False))
+    _assert_quiet(capfd, caplog)
+    assert not [w for w in recwarn if "already in use" in str(w.message)]
+    assert deterministic_part(res.summary) == deterministic_part(serial_small.summary)
+
+
 @pytest.mark.slow
-def test_dask_executor_own_local_cluster(serial_small):
-    res = run_sweep(SMALL, executor=DaskExecutor(None, workers=2, processes=True))
+def test_dask_executor_own_local_cluster(serial_small, exits_mid_heartbeat, capfd, caplog):
+    """As the command line runs it: worker processes, closed mid-heartbeat."""
+    capfd.readouterr()
+    caplog.clear()
+    res = run_sweep(SMALL, executor=exits_mid_heartbeat(None, workers=2, processes=True))
+    _assert_quiet(capfd, caplog)
     assert deterministic_part(res.summary) == deterministic_part(serial_small.summary)
 
 

@@ -14,12 +14,14 @@ Examples
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import os
 import re
 import socket
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,52 @@ def _worker_init(parent_pid: int | None = None) -> None:
     _set_blas_threads(1)
     if parent_pid is not None:
         _exit_with_parent(parent_pid)
+
+
+# Worker -> asyncio.Event set while no heartbeat of that worker is in flight (see _track_heartbeats).
+_HEARTBEAT_IDLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def _track_heartbeats(dask_worker) -> None:
+    """Run on each worker of our own LocalCluster at start: wrap its periodic heartbeat so that
+    :func:`_stop_heartbeats` can wait for the one in flight.
+
+    Why: ``Worker.close`` stops the heartbeat timer but then closes its connection pool without
+    awaiting a heartbeat already sent; that heartbeat's reply is cut off and distributed logs
+    "Failed to communicate with scheduler during heartbeat" with a ``CommClosedError``
+    traceback, on a successful run (dask/distributed#8382, #7891, #7105; more likely the
+    longer a heartbeat takes, i.e. on a loaded machine). Closing the client before the cluster
+    does not help: the race is between a worker and its own close.
+    """
+    pc = getattr(dask_worker, "periodic_callbacks", {}).get("heartbeat")
+    if pc is None or dask_worker in _HEARTBEAT_IDLE:
+        return
+    beat, idle = pc.callback, asyncio.Event()
+    idle.set()
+
+    async def tracked():
+        idle.clear()
+        try:
+            await beat()
+        finally:
+            idle.set()
+
+    pc.callback = tracked
+    _HEARTBEAT_IDLE[dask_worker] = idle
+
+
+async def _stop_heartbeats(dask_worker, timeout: float = 10.0) -> None:
+    """Run on each worker before closing our LocalCluster: no new heartbeat, and the one in
+    flight (if any) answered, so ``Worker.close`` has no heartbeat to cut off. The scheduler
+    only misses heartbeats after ``distributed.scheduler.worker-ttl`` (minutes); we close at once."""
+    pc = getattr(dask_worker, "periodic_callbacks", {}).get("heartbeat")
+    if pc is None:
+        return
+    pc.stop()
+    idle = _HEARTBEAT_IDLE.get(dask_worker)
+    if idle is not None:
+        with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+            await asyncio.wait_for(idle.wait(), timeout)
 
 
 class Executor:
@@ -130,7 +178,10 @@ class ProcessExecutor(Executor):
 @dataclass(frozen=True)
 class DaskExecutor(Executor):
     """Dask distributed: ``address=None`` starts a ``LocalCluster`` (``workers`` single-threaded
-    workers, no dashboard), ``tcp://HOST:PORT`` joins an existing scheduler."""
+    workers, no dashboard), ``tcp://HOST:PORT`` joins an existing scheduler.
+
+    Our own cluster shuts down quietly: its workers' heartbeats are drained before the client
+    and then the cluster close (see :func:`_track_heartbeats`); a joined cluster is left running."""
 
     address: str | None = None
     workers: int = 2
@@ -149,14 +200,22 @@ class DaskExecutor(Executor):
         from distributed import Client, LocalCluster
 
         if self.address is None:
+            # tcp also for in-process workers: Dask's default there (inproc://) refuses a host.
+            # No dashboard; its health server on a free port, not 8787: no "Port 8787 is already
+            # in use" warning when another Dask (or a second run) is up.
             cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=self.processes,
-                                   dashboard_address=None, host="127.0.0.1")
+                                   dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                   host="127.0.0.1", protocol="tcp://")
             client = Client(cluster)
             try:
                 if self.processes:
                     client.run(_worker_init)
+                client.run(_track_heartbeats)
                 yield client
             finally:
+                # Quiet shutdown: workers' heartbeats drained, then client, then cluster.
+                with contextlib.suppress(Exception):
+                    client.run(_stop_heartbeats, on_error="ignore")
                 client.close()
                 cluster.close()
         else:
