@@ -50,11 +50,11 @@ spec §2-§4.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -357,21 +357,21 @@ def run_census(max_states: int, *, criteria=DEFAULT_CENSUS_CRITERIA, generic: in
     result = CensusResult(max_states, {}, criteria, generic, seed, overlap)
     result.resumed = len(done)
     by_class = {}
-    for n in range(1, max_states + 1):
-        classes = list(rooted_mdp_classes(n))
-        result.classes[str(n)] = len(classes)
-        todo = [(c.masks, c.automorphisms, criteria, generic, seed, overlap) for c in classes if c.id not in done]
-        finished = len(classes) - len(todo)
-        if progress:
-            progress(finished, len(classes), n)
-        if executor is None:
-            pairs = ((item, _census_task(item)) for item in todo)
-            ctx = None
-        else:
-            ctx = executor.session()
-            mapper = ctx.__enter__()
-            pairs = mapper(_census_task, todo)
-        try:
+    with contextlib.ExitStack() as stack:
+        mapper = None  # one executor session for every state count, opened when there is work
+        for n in range(1, max_states + 1):
+            classes = list(rooted_mdp_classes(n))
+            result.classes[str(n)] = len(classes)
+            todo = [(c.masks, c.automorphisms, criteria, generic, seed, overlap) for c in classes if c.id not in done]
+            finished = len(classes) - len(todo)
+            if progress:
+                progress(finished, len(classes), n)
+            if executor is None:
+                pairs = ((item, _census_task(item)) for item in todo)
+            else:
+                if mapper is None and todo:
+                    mapper = stack.enter_context(executor.session())
+                pairs = mapper(_census_task, todo) if todo else iter(())
             for _item, rec in pairs:
                 done[rec["class"]] = rec
                 if log is not None:
@@ -380,11 +380,8 @@ def run_census(max_states: int, *, criteria=DEFAULT_CENSUS_CRITERIA, generic: in
                 finished += 1
                 if progress:
                     progress(finished, len(classes), n)
-        finally:
-            if ctx is not None:
-                ctx.__exit__(*sys.exc_info())
-        for c in classes:
-            by_class[c.id] = done[c.id]
+            for c in classes:
+                by_class[c.id] = done[c.id]
     for rec in by_class.values():
         result.rows.extend(rec["rows"])
         result.votes += rec["votes"]
