@@ -65,7 +65,10 @@ class Ladder(Scan):
     search stops at the first reward-seeking rung and does not check monotonicity.
 
     This is how a plain script brackets N* (a x10 ladder, then a root finder); it costs one
-    simulation when ``N* = 1`` and about ``log_ratio N*`` otherwise.
+    simulation when ``N* = 1`` and about ``log_ratio N*`` otherwise. Where the outcome is not
+    monotone in N it can miss a reward-seeking window that lies between two rungs and report no
+    N* at all (with a cost above the saturation eps, a window around N = 46 can fall between the
+    rungs 10 and 100); :class:`LogGrid` would list its switches.
 
     Examples
     --------
