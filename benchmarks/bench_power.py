@@ -21,7 +21,7 @@
    on a fresh MDP (no cached visit distributions), the three interleaved with the order rotated
    per repeat, best of ``--repeats``; the load average is printed before and after.
 
-   Then the steps each stopping rule takes on the gridworlds (sup-norm, span, policy iteration).
+   Then the steps per sample of each stopping rule on the gridworlds (sup-norm, span, policy iteration).
 
 Run: ``.venv/bin/python benchmarks/bench_power.py`` (add ``--quick`` for fewer samples, ``--only-fair`` for
 section 3, ``--only-orbits`` for section 1, ``--repeats N`` for the timings per side in section 3).
@@ -38,6 +38,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import itertools  # noqa: E402
 import platform  # noqa: E402
+import re  # noqa: E402
 import time  # noqa: E402
 from fractions import Fraction  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -244,36 +245,37 @@ def bench_fair(samples: int, repeats: int, gamma=Fraction(9, 10), tol: float = 1
     return ratios
 
 
-def iteration_counts(samples: int, gamma: float = 0.9, tol: float = 1e-8):
-    """Steps per stopping rule on the same reward samples (seed 0), on the gridworlds: the
-    sup-norm rule (the peer's), the span rule on the same numpy iterates (most per block of 4096
-    samples, and per sample), and compiled policy iteration's improvement steps per sample."""
-    from workbench.power._orbits import _vi_kernel
-    from workbench.power._orbits.value_iteration import BLOCK, ValueIterationKernel, iterations_needed
-
-    print(f"  steps to tol {tol:g} at gamma {gamma:g}, {samples} reward samples (seed 0): value iteration by the "
-          f"sup-norm rule and by the span rule (most per block of {BLOCK}; mean and most per sample), policy iteration")
-    print("| MDP | sup-norm rule (block) | span rule (block) | span rule per sample: mean / most | "
-          "policy-improvement steps: mean / most |")
-    print("|---|---|---|---|---|")
+def iteration_counts(samples: int, gamma=Fraction(9, 10), tol: float = 1e-8):
+    """Iterations per sample to each stopping rule, on the same value-iteration iterates (this
+    file's, independent of the workbench): the sup-norm rule ``||Δ||_∞ < tol`` and the span rule
+    ``(max Δ - min Δ)/2 <= tol`` per sample (Δ = V_k - V_{k-1}); the peer stops a block at the
+    most sup-norm iterations of its samples. Then the most policy-improvement steps of
+    ``BatchedValueIteration`` (its ``how``)."""
+    gf = float(gamma)
+    print(f"  iterations per sample to tol {tol:g} at gamma {gamma}, {samples} reward samples (seed 0): mean / most")
+    print("| MDP | sup-norm rule | span rule (MacQueen) | BatchedValueIteration: policy-improvement steps, most |")
+    print("|---|---|---|---|")
     for label, m, state in fair_set():
         if not label.startswith("gridworld"):
             continue
-        k, s = ValueIterationKernel(m), m.index(state)
-        R = np.random.default_rng(0).uniform(0.0, 1.0, size=(samples, m.n_states))
-        cap = 2 * iterations_needed(gamma, tol) + 10
-        sup = span = 0
-        per = []
-        for lo in range(0, samples, BLOCK):
-            r = np.ascontiguousarray(R[lo:lo + BLOCK].T)
-            sup = max(sup, k._block(r, s, gamma, tol, cap, span=False)[1])
-            span = max(span, k._block(r, s, gamma, tol, cap, span=True)[1])
-        for j in range(min(samples, 2000)):  # per sample: one column at a time (numpy)
-            per.append(k._block(np.ascontiguousarray(R[j:j + 1].T), s, gamma, tol, cap, span=True)[1])
-        out, steps = np.empty(samples), np.empty(samples, dtype=np.int64)
-        _vi_kernel.deterministic_columns(R, k.succ.astype(np.int64), s, gamma, tol, cap, out, steps)
-        print(f"| {label} | {sup} | {span} | {np.mean(per):.1f} / {max(per)} (first {len(per)} samples) | "
-              f"{steps.mean():.2f} / {steps.max()} |")
+        idx = {x: i for i, x in enumerate(m.states)}
+        acts = [list(m.transitions[x].values()) for x in m.states]
+        k = max(len(a) for a in acts)
+        succ = np.array([[idx[next(iter(a[min(j, len(a) - 1)]))] for a in acts] for j in range(k)])
+        r = np.random.default_rng(0).uniform(0.0, 1.0, size=(samples, m.n_states)).T.copy()
+        sup, span = np.zeros(samples, dtype=int), np.zeros(samples, dtype=int)
+        V, it = r, 0
+        while not (sup.all() and span.all()):
+            W = r + gf * V[succ].max(axis=0)
+            it += 1
+            D = W - V
+            sup[(sup == 0) & (np.abs(D).max(axis=0) < tol)] = it
+            span[(span == 0) & ((D.max(axis=0) - D.min(axis=0)) / 2 <= tol)] = it
+            V = W
+        how = power(m, state, gamma, BatchedValueIteration(samples=samples, seed=0, tol=tol)).how
+        steps = re.search(r"at most (\d+) improvement steps", how)
+        print(f"| {label} | {sup.mean():.1f} / {sup.max()} | {span.mean():.1f} / {span.max()} | "
+              f"{steps.group(1) if steps else how} |")
 
 
 def main():
@@ -286,7 +288,7 @@ def main():
     if args.repeats < 1:
         ap.error(f"--repeats must be at least 1, got {args.repeats}")
     if args.only_fair:
-        print("3. POWER: Auto vs value iteration batched over reward samples (the fair peer), equal accuracy")
+        print("3. POWER: Auto and BatchedValueIteration vs an independent batched value iteration (the fair peer), equal accuracy")
         bench_fair(5_000 if args.quick else 20_000, args.repeats)
         iteration_counts(5_000 if args.quick else 20_000)
         return
@@ -308,7 +310,7 @@ def main():
         return
     print("2. POWER: batched matmul vs value iteration per reward sample")
     bench_power(500 if args.quick else 2000)
-    print("3. POWER: Auto vs value iteration batched over reward samples (the fair peer), equal accuracy")
+    print("3. POWER: Auto and BatchedValueIteration vs an independent batched value iteration (the fair peer), equal accuracy")
     bench_fair(5_000 if args.quick else 20_000, args.repeats)
     iteration_counts(5_000 if args.quick else 20_000)
 

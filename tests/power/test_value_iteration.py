@@ -39,6 +39,7 @@ mdps = st.one_of(deterministic_mdps(max_states=5), stochastic_mdps(max_states=4)
 def test_every_sample_within_tol_of_the_exact_integrand(mdp, gamma, tol, seed, low, compiled, data):
     s = data.draw(st.integers(0, mdp.n_states - 1), label="state")
     R = rewards(seed, 6, mdp.n_states, low)
+    compiled = compiled and mdp.is_deterministic  # policy iteration is compiled for deterministic MDPs only
     values, steps, _ = ValueIterationKernel(mdp).integrands(R, s, float(gamma), tol, compiled=compiled)
     exact = exact_integrands(mdp, s, gamma, R)
     for v, e in zip(values.tolist(), exact):
@@ -63,15 +64,24 @@ def test_span_rule_never_needs_more_iterations_than_the_sup_norm_rule(mdp, gamma
     cap = 2 * iterations_needed(g, tol) + 10
     span_values, span_steps = k._block(r, 0, g, tol, cap, span=True)
     sup_values, sup_steps = k._block(r, 0, g, tol, cap, span=False)
-    assert span_steps <= sup_steps <= iterations_needed(g, tol) + 1
+    # per sample, on the same iterates (a sample's iterates do not depend on the other samples)
+    assert (span_steps <= sup_steps).all() and sup_steps.max() <= iterations_needed(g, tol) + 1
     assert np.abs(span_values - sup_values).max() <= 2 * tol
+    # dropping finished samples changes nothing: gathers are exact; dense products on narrower blocks
+    # may sum in another order (rounding), which can move a borderline sample by one iteration
+    kept, kept_steps = k._block(r, 0, g, tol, cap, span=True, drop=False)
+    if mdp.is_deterministic:
+        assert (kept_steps == span_steps).all() and np.array_equal(kept, span_values)
+    else:
+        assert np.abs(kept_steps - span_steps).max() <= 1 and np.abs(kept - span_values).max() <= 2 * tol
 
 
 def test_span_rule_saves_iterations_on_gridworlds():
     # the 4x4 gridworld at γ = 0.9 and tol 1e-8: 175 iterations by the sup-norm rule
     k = ValueIterationKernel(gridworld(4, 4))
     r = np.ascontiguousarray(rewards(0, 512, 16, 0.0).T)
-    assert k._block(r, 5, 0.9, 1e-8, 400, span=True)[1] < k._block(r, 5, 0.9, 1e-8, 400, span=False)[1] == 175
+    span, sup = k._block(r, 5, 0.9, 1e-8, 400, span=True)[1], k._block(r, 5, 0.9, 1e-8, 400, span=False)[1]
+    assert sup.max() == 175 and span.max() < 175 and span.mean() < 0.6 * sup.mean()
 
 
 def test_compiled_policy_iteration_needs_few_steps_and_says_so():

@@ -1,18 +1,16 @@
-"""Compiled per-sample dynamic programming for POWER (numba): one reward sample at a time, in cache.
+"""Compiled policy iteration per reward sample for POWER on deterministic MDPs (numba), in cache.
 
 Imported only by :class:`~workbench.power._orbits.value_iteration.ValueIterationKernel` when
 the work is large enough to pay for loading numba (``import workbench.power`` never loads it);
 compiled once and kept in numba's cache (``cache=True``). The stopping rule and its error
 bound are derived in :mod:`workbench.power._orbits.value_iteration`.
 
-- Deterministic MDPs: policy iteration per sample (Puterman §6.4). The policy is evaluated
-  exactly by walking its functional graph (each state's path ends in a cycle, whose value is a
-  geometric sum), improved greedily (an action changes only on a strict improvement, so the
-  iteration cannot cycle), and the MacQueen bound of one Bellman step from the evaluated values
-  decides when to stop (a stable policy is optimal, so its bound is at the rounding level; if
-  that is still above ``tol``, value-iteration steps follow).
-- Stochastic MDPs: value iteration per sample over the sparse transition rows, each sample
-  stopped by its own MacQueen bound.
+Policy iteration per sample (Puterman §6.4): the policy is evaluated exactly by walking its
+functional graph (each state's path ends in a cycle, whose value is a geometric sum), improved
+greedily (an action changes only on a strict improvement, so the iteration cannot cycle), and
+the MacQueen bound of one Bellman step from the evaluated values decides when to stop (a stable
+policy is optimal, so its bound is at the rounding level; if that is still above ``tol``,
+value-iteration steps follow).
 
 A sample whose bound does not reach ``tol`` within ``max_steps`` (only when ``tol`` is below
 the rounding error) gets ``steps = -1``; the caller reports it.
@@ -124,53 +122,6 @@ def deterministic_columns(R, succ, s, gamma, tol, max_steps, out, steps):
             slack = margin * big
             if 0.5 * (hi - lo) + slack <= tol:
                 out[b] = c * (W[s] - r[s]) + 0.5 * (lo + hi)
-                steps[b] = step
-                break
-            if step >= max_steps:
-                out[b] = np.nan
-                steps[b] = -1
-                break
-
-
-@njit(cache=True, nogil=True)
-def stochastic_columns(R, start, target, prob, slots, s, gamma, tol, max_steps, out, steps):
-    """Value iteration per row of ``R`` (samples x states) with the MacQueen stopping rule.
-    Action slot ``k`` of state ``i`` has the successors ``target[start[k*n+i]:start[k*n+i+1]]``
-    with probabilities ``prob[...]``."""
-    B, n = R.shape
-    c = (1.0 - gamma) / gamma
-    margin = (n + 16) * _EPS * (2.0 + c + 1.0 / gamma)  # rounding, per unit of max |W|
-    V = np.empty(n)
-    W = np.empty(n)
-    for b in range(B):
-        r = R[b]
-        for i in range(n):
-            V[i] = r[i]
-        step = 0
-        while True:
-            step += 1
-            lo = np.inf
-            hi = -np.inf
-            big = 0.0
-            for i in range(n):
-                m = -np.inf
-                for k in range(slots):
-                    e = k * n + i
-                    q = 0.0
-                    for t in range(start[e], start[e + 1]):
-                        q += prob[t] * V[target[t]]
-                    m = max(m, q)
-                w = r[i] + gamma * m
-                W[i] = w
-                d = w - V[i]
-                lo = min(lo, d)
-                hi = max(hi, d)
-                big = max(big, abs(w))
-            for i in range(n):
-                V[i] = W[i]
-            slack = margin * big
-            if 0.5 * (hi - lo) + slack <= tol:
-                out[b] = c * (V[s] - r[s]) + 0.5 * (lo + hi)
                 steps[b] = step
                 break
             if step >= max_steps:

@@ -366,9 +366,9 @@ def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kerne
     compiled = kernel.runs_compiled(samples, iterations)  # decided once, for every batch alike
     rng = np.random.default_rng(method.seed)
     total = total2 = 0.0
-    most, unit = 0, "iterations"
+    most = 0
     for R in _draws(dist, rng, samples, mdp.n_states, batch):
-        best, used, unit = kernel.integrands(R, s, gf, method.tol, compiled=compiled)
+        best, used, _ = kernel.integrands(R, s, gf, method.tol, compiled=compiled)
         most = max(most, used)
         total += best.sum()
         total2 += (best * best).sum()
@@ -377,8 +377,6 @@ def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kerne
         what = f"value iteration batched over {samples} reward samples (the gamma -> 0 limit, one step"
     elif not compiled:
         what = f"value iteration batched over {samples} reward samples (at most {most} iterations"
-    elif unit == "iterations":
-        what = f"value iteration per reward sample, compiled, {samples} samples (at most {most} iterations"
     else:
         what = f"policy iteration per reward sample, compiled, {samples} samples (at most {most} improvement steps"
     stop = "" if g == 0 else ", stopped by the MacQueen bounds"

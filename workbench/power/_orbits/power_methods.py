@@ -8,8 +8,8 @@ The method is an object passed as ``method=`` to :func:`~workbench.power.power`;
   one matrix product of reward samples against the stacked integrands (95% CI).
 - :class:`BatchedValueIteration` never enumerates: dynamic programming per reward sample (the
   method of POWERplay), each sample stopped by the MacQueen bounds within ``tol`` of its
-  integrand: value iteration vectorised over the samples, or, for large batches, compiled per
-  sample (policy iteration on deterministic MDPs). Needs γ < 1.
+  integrand: value iteration vectorised over the samples, or, for large batches on
+  deterministic MDPs, policy iteration compiled per sample. Needs γ < 1.
 - :class:`Auto` estimates both costs *before* enumerating (the lasso count, stopped at the
   count where the exact set-up would cost more than value iteration; the policy count for
   stochastic MDPs) and runs the cheaper. The choice depends only on the problem and fixed cost
@@ -100,9 +100,9 @@ class BatchedValueIteration(_SamplesWithTolerance):
     Each sample's integrand ``(1-γ)/γ (V*(s) - r(s))`` is bracketed by the MacQueen bounds of one
     Bellman step, ``(1-γ)/γ (w(s) - r(s)) + [min Δ, max Δ]`` with ``w = L v`` and ``Δ = w - v``,
     and the midpoint is kept once the bracket is narrower than ``2 tol``. The iterates ``v`` come
-    from value iteration vectorised over the samples (numpy) or, when the work pays for loading
-    numba, from compiled code one sample at a time: policy iteration with exact policy values on
-    deterministic MDPs, value iteration on sparse stochastic ones. See
+    from value iteration vectorised over the samples (numpy), or, on deterministic MDPs when the
+    work pays for loading numba, from policy iteration compiled one sample at a time (exact
+    policy values from the policy's cycles; a few improvement steps). See
     :mod:`workbench.power._orbits.value_iteration` for the derivation.
 
     Parameters
@@ -146,7 +146,6 @@ _PRODUCT_PER_STATE = 0.4e-9
 _GATHER = 2e-9  # value iteration per (sample, state, action slot, iteration), deterministic, numpy
 _DENSE = 1.0e-9  # per multiply-add of the dense T_a @ V, stochastic, numpy
 _POLICY_ITERATION = 1.6e-8  # per (sample, state, action slot): compiled policy iteration, all its steps
-_SPARSE = 6e-10  # per (sample, nonzero transition, iteration): compiled value iteration, stochastic
 _POLICY = 1e-4  # exact rational solve (sympy) per unit of work ((states reached)^3 + 10), stochastic
 
 
@@ -155,9 +154,7 @@ def value_iteration_cost(kernel, samples: int, iterations: int) -> float:
     with ``iterations`` the sup-norm iteration count (an upper estimate under the span rule)."""
     n, slots = kernel.n_states, kernel.slots
     if kernel.runs_compiled(samples, iterations):
-        if kernel.deterministic:
-            return samples * n * slots * _POLICY_ITERATION
-        return samples * kernel.nonzeros * iterations * _SPARSE
+        return samples * n * slots * _POLICY_ITERATION
     per = n * slots * (_GATHER if kernel.deterministic else n * _DENSE)
     return samples * per * iterations
 

@@ -33,14 +33,16 @@ integrand.
 
 **Iterates.** The bounds hold for any ``v``, so the iterates may come from any method:
 
-- numpy (small batches; no compiled code to load): value iteration ``v <- L v`` from ``v = r``,
-  all samples of a block at once, until every column meets the rule. Deterministic MDPs use
-  gathers (one indexed read per action slot), stochastic ones one dense ``T_a @ V`` per slot.
-- compiled (:mod:`._vi_kernel`, numba; batches with at least :data:`COMPILED_ABOVE` units of
-  work): one sample at a time in cache. Deterministic MDPs: policy iteration (the policy's
-  values exactly, from its cycles, then a greedy improvement), stopped by the same rule after
-  a few improvement steps; stochastic MDPs: value iteration over the sparse transition rows,
-  each sample stopped by its own bound.
+- numpy (stochastic MDPs, and small batches of deterministic ones: no compiled code to load):
+  value iteration ``v <- L v`` from ``v = r``, the samples of a block at once, each column until
+  it meets the rule; finished columns leave the block once they are a quarter of it (both the
+  span and the sup-norm of ``Δ`` shrink by ``γ`` per step at least, so a finished column stays
+  finished). Deterministic MDPs use gathers (one indexed read per action slot), stochastic ones
+  one dense ``T_a @ V`` per slot.
+- compiled (:mod:`._vi_kernel`, numba; deterministic MDPs, batches with at least
+  :data:`COMPILED_ABOVE` units of work): policy iteration one sample at a time in cache (the
+  policy's values exactly, from its cycles, then a greedy improvement), stopped by the same rule
+  after a few improvement steps instead of about ``log(tol)/log(γ)`` iterations.
 
 Action slots past a state's last action repeat its first action, which leaves every maximum
 unchanged and avoids masks. At γ = 0 the limit ``max_a (T_a r)(s)`` is taken directly.
@@ -69,9 +71,9 @@ __all__ = ["ValueIterationKernel", "iterations_needed", "BLOCK", "MAX_DENSE", "C
 BLOCK = 4096
 #: Most floats in the dense transition matrices of a stochastic MDP (400 MB).
 MAX_DENSE = 5 * 10**7
-#: Least work (samples x states x action slots x sup-norm iterations, x states if stochastic) run
-#: compiled: below it the numpy iteration takes well under 0.1 s and loading numba (about 0.4 s
-#: from its cache) would dominate.
+#: Least work (samples x states x action slots x sup-norm iterations) run compiled on a
+#: deterministic MDP: below it the numpy iteration takes well under 0.1 s and loading numba (about
+#: 0.4 s from its cache) would dominate.
 COMPILED_ABOVE = 5 * 10**7
 
 _EPS = 2.0 ** -52
@@ -125,38 +127,27 @@ class ValueIterationKernel:
                 for k in range(self.slots):
                     succ[k, i] = idx[next(iter(pick(ds, k)))]
             self.succ = succ
-            self.nonzeros = n * self.slots
         else:
             if self.slots * n * n > MAX_DENSE:
                 raise ResourceTooLarge(
                     f"{mdp.source}: value iteration on a stochastic MDP holds {self.slots} dense {n} x {n} transition "
                     f"matrices ({self.slots * n * n:,} floats), more than {MAX_DENSE:,} (MAX_DENSE); use a smaller MDP")
             T = np.zeros((self.slots, n, n))
-            start, target, prob = [0], [], []
-            for k in range(self.slots):  # rows in the order slot-major, state-minor
-                for i, ds in enumerate(dists):
+            for i, ds in enumerate(dists):
+                for k in range(self.slots):
                     for t, p in pick(ds, k).items():
                         T[k, i, idx[t]] = float(p)
-                        target.append(idx[t])
-                        prob.append(float(p))
-                    start.append(len(target))
             self.T = T
-            self.start = np.array(start, dtype=np.int64)
-            self.target = np.array(target, dtype=np.int64)
-            self.prob = np.array(prob)
-            self.nonzeros = len(target)
 
     def numpy_work(self, samples: int, iterations: int) -> int:
         """Work units of the numpy iteration: samples x states x slots x iterations (x states if stochastic)."""
         return samples * self.n_states * self.slots * iterations * (1 if self.deterministic else self.n_states)
 
     def runs_compiled(self, samples: int, iterations: int) -> bool:
-        """Whether ``samples`` samples run compiled: enough work to pay for loading numba, numba
-        installed, and (stochastic) transitions sparse enough that one sample at a time beats dense
-        products over a block."""
-        if self.numpy_work(samples, iterations) < COMPILED_ABOVE or not _numba_available():
-            return False
-        return self.deterministic or 4 * self.nonzeros <= self.slots * self.n_states ** 2
+        """Whether ``samples`` samples run compiled (policy iteration): a deterministic MDP, enough
+        work to pay for loading numba, and numba installed."""
+        return (self.deterministic and self.numpy_work(samples, iterations) >= COMPILED_ABOVE
+                and _numba_available())
 
     def _best_next(self, V: np.ndarray, out: np.ndarray | None = None, tmp: np.ndarray | None = None) -> np.ndarray:
         """``max_a T_a V`` for ``V`` of shape (states, block), into ``out`` (``tmp``: a buffer of
@@ -173,12 +164,24 @@ class ValueIterationKernel:
             np.maximum(out, np.matmul(self.T[k], V, out=tmp), out=out)
         return out
 
-    def _block(self, r: np.ndarray, state: int, gamma: float, tol: float, max_steps: int, *, span: bool = True):
-        """Value iteration on the columns of ``r`` (states x block) until every column meets the
-        span rule (``span=False``: the sup-norm rule, for comparison); (estimates, iterations)."""
+    def _block(self, r: np.ndarray, state: int, gamma: float, tol: float, max_steps: int, *, span: bool = True,
+               drop: bool = True):
+        """Value iteration on the columns of ``r`` (states x block), each column until it meets the
+        span rule (``span=False``: the sup-norm rule, for comparison); returns (estimates,
+        iterations per column).
+
+        With ``drop`` the columns that have met their rule leave the block once they are a
+        quarter of it: both the span and the sup-norm of ``Δ`` shrink by ``γ`` per step at
+        least, so a column that met its rule keeps meeting it, and its estimate is taken the
+        first time.
+        """
         c = (1 - gamma) / gamma
         # |W| <= max |r| / (1-γ): the rounding margin once per block, not a reduction per step
         budget = tol - (self.n_states + 16) * _EPS * (2 + c + 1 / gamma) * float(np.abs(r).max()) / (1 - gamma)
+        est = np.empty(r.shape[1])
+        steps = np.empty(r.shape[1], dtype=np.int64)
+        cols = np.arange(r.shape[1])  # the original column of each column in the block
+        fresh = np.ones(r.shape[1], dtype=bool)  # not met its rule yet
         V, W, tmp, D = r.copy(), np.empty_like(r), np.empty_like(r), np.empty_like(r)
         iterations = 0
         while True:
@@ -188,16 +191,24 @@ class ValueIterationKernel:
             iterations += 1
             np.subtract(W, V, out=D)
             lo, hi = D.min(axis=0), D.max(axis=0)
-            error = (hi - lo).max() / 2 if span else max(-lo.min(), hi.max())
-            if error <= budget:
-                break
+            met = fresh & ((hi - lo) / 2 <= budget if span else np.maximum(-lo, hi) <= budget)
+            if met.any():
+                e = c * (W[state, met] - r[state, met])
+                if span:
+                    e += 0.5 * (lo[met] + hi[met])
+                est[cols[met]] = e
+                steps[cols[met]] = iterations
+                fresh &= ~met
+                if not fresh.any():
+                    return est, steps
             if iterations >= max_steps:
                 raise _too_fine(tol, gamma)
-            V, W = W, V
-        est = c * (W[state] - r[state])
-        if span:
-            est += 0.5 * (lo + hi)
-        return est, iterations
+            if drop and 4 * (len(fresh) - fresh.sum()) >= len(fresh):
+                r, V, cols = np.ascontiguousarray(r[:, fresh]), np.ascontiguousarray(W[:, fresh]), cols[fresh]
+                W, tmp, D = np.empty_like(r), np.empty_like(r), np.empty_like(r)
+                fresh = np.ones(r.shape[1], dtype=bool)
+            else:
+                V, W = W, V
 
     def integrands(self, R: np.ndarray, state: int, gamma: float, tol: float, *, compiled: bool | None = None) -> tuple:
         """Per-sample ``(1-γ)/γ (V*(state) - r(state))`` within ``tol``, for rewards ``R`` of shape
@@ -222,21 +233,17 @@ class ValueIterationKernel:
         if compiled:
             from workbench.power._orbits import _vi_kernel
 
+            if not self.deterministic:
+                raise InvalidInput("ValueIterationKernel: compiled policy iteration needs a deterministic MDP")
             steps = np.empty(len(R), dtype=np.int64)
-            Rc = np.ascontiguousarray(R)
-            if self.deterministic:
-                _vi_kernel.deterministic_columns(Rc, self.succ.astype(np.int64), state, gamma, tol, max_steps, out, steps)
-                unit = "policy-improvement steps"
-            else:
-                _vi_kernel.stochastic_columns(Rc, self.start, self.target, self.prob, self.slots, state, gamma, tol,
-                                              max_steps, out, steps)
-                unit = "iterations"
+            _vi_kernel.deterministic_columns(np.ascontiguousarray(R), self.succ.astype(np.int64), state, gamma, tol,
+                                             max_steps, out, steps)
             if len(R) and steps.min() < 0:
                 raise _too_fine(tol, gamma)
-            return out, int(steps.max()) if len(R) else 0, unit
+            return out, int(steps.max()) if len(R) else 0, "policy-improvement steps"
         most = 0
         for lo in range(0, len(R), BLOCK):
             r = np.ascontiguousarray(R[lo:lo + BLOCK].T)
             out[lo:lo + BLOCK], used = self._block(r, state, gamma, tol, max_steps)
-            most = max(most, used)
+            most = max(most, int(used.max()))
         return out, most, "iterations"
