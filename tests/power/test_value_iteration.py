@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from workbench._errors import InvalidInput
 from workbench.power import BatchedValueIteration, gridworld, power, random_deterministic, star
 from workbench.power._orbits.power import _exact_vectors
 from workbench.power._orbits.value_iteration import ValueIterationKernel, iterations_needed
@@ -96,6 +97,7 @@ def test_compiled_policy_iteration_needs_few_steps_and_says_so():
     assert np.abs(pi - vi).max() <= 2e-8
 
 
-def test_tol_below_rounding_is_refused():
-    with pytest.raises(Exception, match="larger tol"):
-        ValueIterationKernel(gridworld(2, 2)).integrands(rewards(0, 4, 4, 0.0), 0, 0.999, 1e-15, compiled=False)
+@pytest.mark.parametrize("compiled", [False, True])
+def test_tol_below_rounding_is_refused_before_any_work(compiled):
+    with pytest.raises(InvalidInput, match=r"rounding error of doubles at gamma 0.999 \(1.2e-11 .*larger tol"):
+        ValueIterationKernel(gridworld(2, 2)).integrands(rewards(0, 4, 4, 0.0), 0, 0.999, 1e-12, compiled=compiled)

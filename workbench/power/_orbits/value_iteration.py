@@ -26,18 +26,21 @@ exact integrand. Each sample stops when ``(M - m)/2 + μ·max_x |w(x)| <= tol`` 
 iteration uses ``max |r| / (1-γ) >= max |w|`` for the margin): the *span* of
 ``Δ`` per sample, not its sup-norm. The sup-norm rule (``||Δ||_∞ <= tol``, estimate
 ``(1-γ)/γ (w(s) - r(s))``, error at most ``||Δ||_∞`` by the same bounds) stops on the same
-iterates no earlier, because ``M - m <= 2 ||Δ||_∞``. ``μ = (n + 16) ε (2 + (1-γ)/γ + 1/γ)``
-(``ε = 2^-52``, ``n`` states) is a generous margin for the rounding of one Bellman step, of the
-estimate and of γ itself; with it every per-sample value is within ``tol`` of the exact
-integrand.
+iterates no earlier, because ``M - m <= 2 ||Δ||_∞``. The bracket is exact for the computed
+``v``; ``μ = (n + 16) ε (2 + (1-γ)/γ + 1/γ)`` (``ε = 2^-52``, ``n`` states;
+:func:`rounding_floor`) is a generous allowance for the rounding of the one Bellman step that
+computes ``w`` (at most ``n`` products and sums of numbers below ``max |w|``), of the estimate,
+and of γ itself (the double nearest the rational γ), so that every per-sample value is within
+``tol`` of the exact integrand; a ``tol`` not above it is refused before any work.
 
 **Iterates.** The bounds hold for any ``v``, so the iterates may come from any method:
 
 - numpy (stochastic MDPs, and small batches of deterministic ones: no compiled code to load):
   value iteration ``v <- L v`` from ``v = r``, the samples of a block at once, each column until
-  it meets the rule; finished columns leave the block once they are a quarter of it (both the
-  span and the sup-norm of ``Δ`` shrink by ``γ`` per step at least, so a finished column stays
-  finished). Deterministic MDPs use gathers (one indexed read per action slot), stochastic ones
+  it meets the rule (its estimate is taken then); finished columns leave the block once they
+  are a quarter of it. (A finished column would stay finished: ``Δ_{k+1}(x)`` lies between
+  ``γ min_a (T_a Δ_k)(x)`` and ``γ max_a (T_a Δ_k)(x)``, so the span and the sup-norm of ``Δ``
+  shrink by ``γ`` per step at least.) Deterministic MDPs use gathers (one indexed read per action slot), stochastic ones
   one dense ``T_a @ V`` per slot.
 - compiled (:mod:`._vi_kernel`, numba; deterministic MDPs, batches with at least
   :data:`COMPILED_ABOVE` units of work): policy iteration one sample at a time in cache (the
@@ -65,7 +68,7 @@ import numpy as np
 
 from workbench._errors import InvalidInput, ResourceTooLarge
 
-__all__ = ["ValueIterationKernel", "iterations_needed", "BLOCK", "MAX_DENSE", "COMPILED_ABOVE"]
+__all__ = ["ValueIterationKernel", "iterations_needed", "rounding_floor", "BLOCK", "MAX_DENSE", "COMPILED_ABOVE"]
 
 #: Reward samples per block of the numpy iteration (``V`` is states x BLOCK floats).
 BLOCK = 4096
@@ -95,9 +98,15 @@ def _numba_available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def _too_fine(tol: float, gamma: float) -> InvalidInput:
-    return InvalidInput(f"value iteration: tol {tol:g} is below the rounding error of doubles at gamma {gamma:g}; "
-                        f"use a larger tol")
+def rounding_floor(n_states: int, gamma: float, scale: float) -> float:
+    """``μ · scale / (1-γ)``: the rounding margin of the stopping rule when rewards are bounded by
+    ``scale`` (then ``max |w| <= scale / (1-γ)``); ``tol`` must exceed it."""
+    return (n_states + 16) * _EPS * (2 + (1 - gamma) / gamma + 1 / gamma) * scale / (1 - gamma)
+
+
+def _too_fine(tol: float, gamma: float, floor: float) -> InvalidInput:
+    return InvalidInput(f"value iteration: tol {tol:g} is not above the rounding error of doubles at gamma {gamma:g} "
+                        f"({floor:.2g} for these rewards); use a larger tol")
 
 
 class ValueIterationKernel:
@@ -177,7 +186,8 @@ class ValueIterationKernel:
         """
         c = (1 - gamma) / gamma
         # |W| <= max |r| / (1-γ): the rounding margin once per block, not a reduction per step
-        budget = tol - (self.n_states + 16) * _EPS * (2 + c + 1 / gamma) * float(np.abs(r).max()) / (1 - gamma)
+        floor = rounding_floor(self.n_states, gamma, float(np.abs(r).max()))
+        budget = tol - floor
         est = np.empty(r.shape[1])
         steps = np.empty(r.shape[1], dtype=np.int64)
         cols = np.arange(r.shape[1])  # the original column of each column in the block
@@ -202,7 +212,7 @@ class ValueIterationKernel:
                 if not fresh.any():
                     return est, steps
             if iterations >= max_steps:
-                raise _too_fine(tol, gamma)
+                raise _too_fine(tol, gamma, floor)
             if drop and 4 * (len(fresh) - fresh.sum()) >= len(fresh):
                 r, V, cols = np.ascontiguousarray(r[:, fresh]), np.ascontiguousarray(W[:, fresh]), cols[fresh]
                 W, tmp, D = np.empty_like(r), np.empty_like(r), np.empty_like(r)
@@ -226,6 +236,9 @@ class ValueIterationKernel:
                 out[lo:lo + BLOCK] = self._best_next(np.ascontiguousarray(R[lo:lo + BLOCK].T))[state]
             return out, 1, "iterations"
         scale = float(np.abs(R).max()) if len(R) else 1.0
+        floor = rounding_floor(self.n_states, gamma, scale)
+        if tol <= floor:
+            raise _too_fine(tol, gamma, floor)
         sup_steps = iterations_needed(gamma, tol, scale)
         max_steps = 2 * sup_steps + 10
         if compiled is None:
@@ -239,7 +252,7 @@ class ValueIterationKernel:
             _vi_kernel.deterministic_columns(np.ascontiguousarray(R), self.succ.astype(np.int64), state, gamma, tol,
                                              max_steps, out, steps)
             if len(R) and steps.min() < 0:
-                raise _too_fine(tol, gamma)
+                raise _too_fine(tol, gamma, floor)
             return out, int(steps.max()) if len(R) else 0, "policy-improvement steps"
         most = 0
         for lo in range(0, len(R), BLOCK):
