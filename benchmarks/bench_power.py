@@ -12,13 +12,19 @@
    of the same MDP at γ = 0.9, so the Monte Carlo error is identical; value iteration runs to
    a sup-norm tolerance of 1e-10 and the two estimates are compared. This peer is a straw man
    (one Python loop per sample); section 3 has the fair one.
-3. POWER against the fair peer: ``power(..., Auto())`` against ``BatchedValueIteration``
-   (value iteration vectorised over the reward samples) on gridworlds from 3x3 to 6x6 and
-   random MDPs up to 30 states, at γ = 0.9. Both draw the same reward samples (same seed), so
-   their 95% CI half-widths are equal: equal accuracy. Each side is timed on a fresh MDP (no
-   cached visit distributions), alternately (the first side alternating too), best of ``--repeats``.
+3. POWER against the fair peer: ``power(..., Auto())`` and ``power(..., BatchedValueIteration())``
+   against an independent value iteration written here (:func:`peer_value_iteration`: POWERplay's
+   per-sample method with the sup-norm stopping rule, vectorised over blocks of reward samples
+   with numpy) on gridworlds from 3x3 to 6x6 and random MDPs up to 30 states, at γ = 0.9. All
+   three draw the same reward samples (same seed), so their 95% CI half-widths agree, and each
+   per-sample value is within ``tol`` of the exact integrand: equal accuracy. Each side is timed
+   on a fresh MDP (no cached visit distributions), the three interleaved with the order rotated
+   per repeat, best of ``--repeats``; the load average is printed before and after.
 
-Run: ``.venv/bin/python benchmarks/bench_power.py`` (add ``--quick`` for fewer samples, ``--only-orbits`` for section 1).
+   Then the steps per sample of each stopping rule on the gridworlds (sup-norm, span, policy iteration).
+
+Run: ``.venv/bin/python benchmarks/bench_power.py`` (add ``--quick`` for fewer samples, ``--only-fair`` for
+section 3, ``--only-orbits`` for section 1, ``--repeats N`` for the timings per side in section 3).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import itertools  # noqa: E402
 import platform  # noqa: E402
+import re  # noqa: E402
 import time  # noqa: E402
 from fractions import Fraction  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -141,38 +148,134 @@ def fair_set():
     return out
 
 
+def peer_value_iteration(mdp, state, gamma: float, samples: int, seed: int, tol: float, block: int = 4096):
+    """The fair peer, independent of the workbench's kernels: value iteration as POWERplay runs it
+    per reward sample, ``V <- r + γ max_a T_a V`` from ``V = r`` until ``||V_k - V_{k-1}||_∞ < tol``
+    (then every ``(1-γ)/γ (V(s) - r(s))`` is within ``tol`` of its integrand), vectorised over
+    blocks of reward samples: a gather on the successor index array per action for deterministic
+    MDPs, a dense ``T_a @ V`` per action for stochastic ones. Draws the same rewards as
+    ``power(..., seed=seed)`` (iid uniform [0, 1]); returns the per-sample integrands."""
+    n = mdp.n_states
+    idx = {x: i for i, x in enumerate(mdp.states)}
+    acts = [list(mdp.transitions[x].values()) for x in mdp.states]
+    k = max(len(a) for a in acts)
+    if mdp.is_deterministic:  # succ[j, i]: successor of state i under its j-th action (the last one repeated)
+        succ = np.array([[idx[next(iter(a[min(j, len(a) - 1)]))] for a in acts] for j in range(k)])
+        moves = [lambda V, out, row=row: np.take(V, row, axis=0, out=out) for row in succ]  # a row gather per action
+    else:
+        T = np.zeros((k, n, n))
+        for i, a in enumerate(acts):
+            for j in range(k):
+                for x, p in a[min(j, len(a) - 1)].items():
+                    T[j, i, idx[x]] = float(p)
+        moves = [lambda V, out, Tj=Tj: np.matmul(Tj, V, out=out) for Tj in T]
+    s = idx[state]
+    R = np.random.default_rng(seed).uniform(0.0, 1.0, size=(samples, n))
+    out = np.empty(samples)
+    for lo in range(0, samples, block):
+        r = np.ascontiguousarray(R[lo:lo + block].T)
+        # preallocated buffers, updated in place: twice as fast as fresh arrays per step here
+        V, W, Q, D = r.copy(), np.empty_like(r), np.empty_like(r), np.empty_like(r)
+        while True:
+            moves[0](V, W)
+            for move in moves[1:]:
+                np.maximum(W, move(V, Q), out=W)
+            W *= gamma
+            W += r
+            np.subtract(W, V, out=D)
+            done = np.abs(D, out=D).max() < tol
+            V, W = W, V
+            if done:
+                break
+        out[lo:lo + block] = (1 - gamma) / gamma * (V[s] - r[s])
+    return out
+
+
 def bench_fair(samples: int, repeats: int, gamma=Fraction(9, 10), tol: float = 1e-8):
     fresh = lambda m: MDP(m.states, m.transitions, m.name, m.description, m.start, m.source)  # noqa: E731
-    print(f"  gamma {gamma}, {samples} iid uniform reward samples (seed 0) per estimate, tol {tol:g}; best of {repeats}")
-    print("| MDP | states | Auto ran | Auto s | batched VI s | VI / Auto | ExactVisits s (once) | 95% half-width (both) | abs. difference |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    ratios = []
+    load0 = os.getloadavg()
+    print(f"  gamma {gamma}, {samples} iid uniform reward samples (seed 0) per estimate, tol {tol:g}; best of {repeats}, "
+          f"the three sides interleaved (order rotated per repeat); load {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}")
+    print("  Auto = power(..., Auto()); ours = power(..., BatchedValueIteration()); peer = independent numpy value "
+          "iteration (sup-norm rule). Half-widths: 95% CI, Auto / ours / peer. |diff|: largest difference of the three "
+          "estimates from ExactVisits' on the same samples (from each other where ExactVisits is refused); "
+          "bound: the per-sample error bound of each (0 = exact integrands)")
+    print("| MDP | states | Auto ran | Auto s | ours s | peer s | peer / Auto | peer / ours | ExactVisits s (once) "
+          "| 95% half-widths | abs. diff | bound |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    ratios, ours_ratios = [], []
+    gf = float(gamma)
+    half_peer = lambda x: 1.959963984540054 * x.std(ddof=1) / np.sqrt(len(x))  # noqa: E731
     for label, m, state in fair_set():
-        t_auto, t_vi = [], []
-        for i in range(repeats):  # alternate which side goes first
-            for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+        times = {0: [], 1: [], 2: []}
+        for i in range(repeats):
+            for side in [(i + j) % 3 for j in range(3)]:  # rotate which side goes first
                 if side == 0:
                     a, t = timed(power, fresh(m), state, gamma, Auto(samples=samples, seed=0, tol=tol))
-                    t_auto.append(t)
-                else:
+                elif side == 1:
                     v, t = timed(power, fresh(m), state, gamma, BatchedValueIteration(samples=samples, seed=0, tol=tol))
-                    t_vi.append(t)
+                else:
+                    p, t = timed(peer_value_iteration, m, state, gf, samples, 0, tol)
+                times[side].append(t)
         try:  # the other choice, once: was Auto's choice the faster one?
-            _, t_exact = timed(power, fresh(m), state, gamma, ExactVisits(samples=samples, seed=0))
+            e, t_exact = timed(power, fresh(m), state, gamma, ExactVisits(samples=samples, seed=0))
             exact_time = f"{t_exact:.3f}"
         except (EnumerationTooLarge, ResourceTooLarge) as exc:
+            e = None
             exact_time = "refused: " + ("over max_visits" if isinstance(exc, EnumerationTooLarge) else "over a work bound")
         ran = type(a.method).__name__
         if a.n_options is not None:
             ran += f" ({a.n_options} options)" if a.exact is None else " (closed form)"
-        half_a, half_v = a.error, v.error - tol
-        ratio = min(t_vi) / min(t_auto)
-        ratios.append(ratio)
-        print(f"| {label} | {m.n_states} | {ran} | {min(t_auto):.3f} | {min(t_vi):.3f} | {ratio:.2f} | {exact_time} | "
-              f"{half_a:.2e} / {half_v:.2e} | {abs(a.power - v.power):.1e} |")
-    print(f"  VI / Auto: min {min(ratios):.2f}, median {float(np.median(ratios)):.2f}, max {max(ratios):.2f}"
-          f"  (target: >= 1 on every MDP, within timing noise where Auto runs the same value iteration)")
+        estimates = [a.power, v.power, float(p.mean())]
+        if e is not None:
+            diff = max(abs(x - e.power) for x in estimates)
+        else:
+            diff = max(abs(x - y) for x in estimates for y in estimates)
+        bound = "0 / " if isinstance(a.method, ExactVisits) else f"{tol:g} / "
+        t_a, t_v, t_p = (min(times[k]) for k in range(3))
+        ratios.append(t_p / t_a)
+        ours_ratios.append(t_p / t_v)
+        print(f"| {label} | {m.n_states} | {ran} | {t_a:.3f} | {t_v:.3f} | {t_p:.3f} | {t_p / t_a:.2f} | {t_p / t_v:.2f} | "
+              f"{exact_time} | {a.error - (0 if isinstance(a.method, ExactVisits) else tol):.2e} / {v.error - tol:.2e} / "
+              f"{half_peer(p):.2e} | {diff:.1e} | {bound}{tol:g} / {tol:g} |")
+    summary = lambda r: f"min {min(r):.2f}, median {float(np.median(r)):.2f}, max {max(r):.2f}"  # noqa: E731
+    load1 = os.getloadavg()
+    print(f"  peer / Auto: {summary(ratios)}   peer / ours: {summary(ours_ratios)}   (target: peer / Auto >= 1 on every MDP); "
+          f"load at the end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
     return ratios
+
+
+def iteration_counts(samples: int, gamma=Fraction(9, 10), tol: float = 1e-8):
+    """Iterations per sample to each stopping rule, on the same value-iteration iterates (this
+    file's, independent of the workbench): the sup-norm rule ``||Δ||_∞ < tol`` and the span rule
+    ``(max Δ - min Δ)/2 <= tol`` per sample (Δ = V_k - V_{k-1}); the peer stops a block at the
+    most sup-norm iterations of its samples. Then the most policy-improvement steps of
+    ``BatchedValueIteration`` (its ``how``)."""
+    gf = float(gamma)
+    print(f"  iterations per sample to tol {tol:g} at gamma {gamma}, {samples} reward samples (seed 0): mean / most")
+    print("| MDP | sup-norm rule | span rule (MacQueen) | BatchedValueIteration: policy-improvement steps, most |")
+    print("|---|---|---|---|")
+    for label, m, state in fair_set():
+        if not label.startswith("gridworld"):
+            continue
+        idx = {x: i for i, x in enumerate(m.states)}
+        acts = [list(m.transitions[x].values()) for x in m.states]
+        k = max(len(a) for a in acts)
+        succ = np.array([[idx[next(iter(a[min(j, len(a) - 1)]))] for a in acts] for j in range(k)])
+        r = np.random.default_rng(0).uniform(0.0, 1.0, size=(samples, m.n_states)).T.copy()
+        sup, span = np.zeros(samples, dtype=int), np.zeros(samples, dtype=int)
+        V, it = r, 0
+        while not (sup.all() and span.all()):
+            W = r + gf * V[succ].max(axis=0)
+            it += 1
+            D = W - V
+            sup[(sup == 0) & (np.abs(D).max(axis=0) < tol)] = it
+            span[(span == 0) & ((D.max(axis=0) - D.min(axis=0)) / 2 <= tol)] = it
+            V = W
+        how = power(m, state, gamma, BatchedValueIteration(samples=samples, seed=0, tol=tol)).how
+        steps = re.search(r"at most (\d+) improvement steps", how)
+        print(f"| {label} | {sup.mean():.1f} / {sup.max()} | {span.mean():.1f} / {span.max()} | "
+              f"{steps.group(1) if steps else how} |")
 
 
 def main():
@@ -182,9 +285,12 @@ def main():
     ap.add_argument("--only-orbits", action="store_true", help="run section 1 only")
     ap.add_argument("--repeats", type=int, default=5, help="timings per side in section 3 (best is kept)")
     args = ap.parse_args()
+    if args.repeats < 1:
+        ap.error(f"--repeats must be at least 1, got {args.repeats}")
     if args.only_fair:
-        print("3. POWER: Auto vs value iteration batched over reward samples (the fair peer), equal accuracy")
+        print("3. POWER: Auto and BatchedValueIteration vs an independent batched value iteration (the fair peer), equal accuracy")
         bench_fair(5_000 if args.quick else 20_000, args.repeats)
+        iteration_counts(5_000 if args.quick else 20_000)
         return
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
           f"BLAS threads {os.environ.get('OPENBLAS_NUM_THREADS')}")
@@ -204,8 +310,9 @@ def main():
         return
     print("2. POWER: batched matmul vs value iteration per reward sample")
     bench_power(500 if args.quick else 2000)
-    print("3. POWER: Auto vs value iteration batched over reward samples (the fair peer), equal accuracy")
+    print("3. POWER: Auto and BatchedValueIteration vs an independent batched value iteration (the fair peer), equal accuracy")
     bench_fair(5_000 if args.quick else 20_000, args.repeats)
+    iteration_counts(5_000 if args.quick else 20_000)
 
 
 if __name__ == "__main__":

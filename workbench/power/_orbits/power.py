@@ -363,18 +363,25 @@ def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kerne
             f"value iteration over {samples:,} samples needs about {iterations:,} iterations over {mdp.n_states} states "
             f"and {kernel.slots} actions ({work:,} operations), more than {MAX_ITERATION_WORK:,} (MAX_ITERATION_WORK); "
             f"use fewer samples, a larger tol, or `ExactVisits`")
+    compiled = kernel.runs_compiled(samples, iterations)  # decided once, for every batch alike
     rng = np.random.default_rng(method.seed)
     total = total2 = 0.0
     most = 0
     for R in _draws(dist, rng, samples, mdp.n_states, batch):
-        best, used = kernel.integrands(R, s, gf, method.tol)
+        best, used, _ = kernel.integrands(R, s, gf, method.tol, compiled=compiled)
         most = max(most, used)
         total += best.sum()
         total2 += (best * best).sum()
     mean, half = _summary(total, total2, samples)
-    steps = "the gamma -> 0 limit, one step" if g == 0 else f"at most {most} iterations"
+    if g == 0:
+        what = f"value iteration batched over {samples} reward samples (the gamma -> 0 limit, one step"
+    elif not compiled:
+        what = f"value iteration batched over {samples} reward samples (at most {most} iterations"
+    else:
+        what = f"policy iteration per reward sample, compiled, {samples} samples (at most {most} improvement steps"
+    stop = "" if g == 0 else ", stopped by the MacQueen bounds"
     return PowerEstimate(mean, None, (mean - half, mean + half), g, samples, method, None, dist.describe(),
-                         how + f"value iteration batched over {samples} reward samples ({steps}; each sample within "
+                         how + f"{what}{stop}; each sample within "
                                f"{method.tol:g})", half + method.tol)
 
 
@@ -391,7 +398,7 @@ def _choose(mdp, s: int, g: Fraction, auto, dist, max_visits: int):
     n = mdp.n_states
     kernel = ValueIterationKernel(mdp)
     iterations = iterations_needed(float(g), auto.tol, _reward_scale(dist))
-    vi = pm.value_iteration_cost(n, kernel.slots, kernel.deterministic, auto.samples, iterations)
+    vi = pm.value_iteration_cost(kernel, auto.samples, iterations)
     state = mdp.states[s]
     if mdp.is_deterministic:
         from workbench.power._visits.visits import _walk_lassos

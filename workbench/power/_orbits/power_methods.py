@@ -6,9 +6,10 @@ The method is an object passed as ``method=`` to :func:`~workbench.power.power`;
 - :class:`ExactVisits` enumerates the visit distributions exactly (lassos or policies), keeps the
   distinct integrands ``g_f(γ)`` and uses a closed form where one applies (error 0); otherwise
   one matrix product of reward samples against the stacked integrands (95% CI).
-- :class:`BatchedValueIteration` never enumerates: value iteration batched over the reward
-  samples (the method of POWERplay, vectorised), each sample within ``tol`` of its integrand.
-  Needs γ < 1.
+- :class:`BatchedValueIteration` never enumerates: dynamic programming per reward sample (the
+  method of POWERplay), each sample stopped by the MacQueen bounds within ``tol`` of its
+  integrand: value iteration vectorised over the samples, or, for large batches on
+  deterministic MDPs, policy iteration compiled per sample. Needs γ < 1.
 - :class:`Auto` estimates both costs *before* enumerating (the lasso count, stopped at the
   count where the exact set-up would cost more than value iteration; the policy count for
   stochastic MDPs) and runs the cheaper. The choice depends only on the problem and fixed cost
@@ -94,7 +95,15 @@ class ExactVisits(_RewardSamples):
 
 @dataclass(frozen=True)
 class BatchedValueIteration(_SamplesWithTolerance):
-    """Value iteration batched over reward samples (no enumeration; needs γ < 1).
+    """Dynamic programming per reward sample, batched (no enumeration; needs γ < 1).
+
+    Each sample's integrand ``(1-γ)/γ (V*(s) - r(s))`` is bracketed by the MacQueen bounds of one
+    Bellman step, ``(1-γ)/γ (w(s) - r(s)) + [min Δ, max Δ]`` with ``w = L v`` and ``Δ = w - v``,
+    and the midpoint is kept once the bracket is narrower than ``2 tol``. The iterates ``v`` come
+    from value iteration vectorised over the samples (numpy), or, on deterministic MDPs when the
+    work pays for loading numba, from policy iteration compiled one sample at a time (exact
+    policy values from the policy's cycles; a few improvement steps). See
+    :mod:`workbench.power._orbits.value_iteration` for the derivation.
 
     Parameters
     ----------
@@ -103,8 +112,13 @@ class BatchedValueIteration(_SamplesWithTolerance):
     seed : int
         Seed of ``numpy.random.default_rng``; the same draws as :class:`ExactVisits` with this seed.
     tol : float
-        Every per-sample integrand is within ``tol`` of the exact one (sup-norm stopping rule
-        with the contraction bound), so the estimate's bias is below ``tol``.
+        Every per-sample integrand is within ``tol`` of the exact one (the MacQueen bounds, with a
+        margin for rounding), so the estimate's bias is below ``tol``.
+
+    References
+    ----------
+    Puterman, *Markov Decision Processes* (1994), §6.6.3 (Thm 6.6.6) and §6.4; MacQueen (1966);
+    Harris 2022 (POWERplay).
     """
 
 
@@ -129,13 +143,19 @@ _LASSO_BUILD = 3e-6
 _LASSO_BUILD_PER_STATE = 0.3e-6
 _PRODUCT = 3e-9  # per (sample, option): the product against the stacked integrands and its row maximum
 _PRODUCT_PER_STATE = 0.4e-9
-_GATHER = 2e-9  # value iteration per (sample, state, action slot, iteration), deterministic
-_DENSE = 1.0e-9  # per multiply-add of the dense T_a @ V, stochastic
+_GATHER = 2e-9  # value iteration per (sample, state, action slot, iteration), deterministic, numpy
+_DENSE = 1.0e-9  # per multiply-add of the dense T_a @ V, stochastic, numpy
+_POLICY_ITERATION = 1.6e-8  # per (sample, state, action slot): compiled policy iteration, all its steps
 _POLICY = 1e-4  # exact rational solve (sympy) per unit of work ((states reached)^3 + 10), stochastic
 
 
-def value_iteration_cost(n_states: int, slots: int, deterministic: bool, samples: int, iterations: int) -> float:
-    per = n_states * slots * (_GATHER if deterministic else n_states * _DENSE)
+def value_iteration_cost(kernel, samples: int, iterations: int) -> float:
+    """Estimated seconds of :class:`BatchedValueIteration` on ``kernel`` (a ``ValueIterationKernel``),
+    with ``iterations`` the sup-norm iteration count (an upper estimate under the span rule)."""
+    n, slots = kernel.n_states, kernel.slots
+    if kernel.runs_compiled(samples, iterations):
+        return samples * n * slots * _POLICY_ITERATION
+    per = n * slots * (_GATHER if kernel.deterministic else n * _DENSE)
     return samples * per * iterations
 
 
