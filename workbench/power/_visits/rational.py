@@ -133,7 +133,11 @@ def laurent_at_one(num: Poly, den: Poly, terms: int, start: int = -1) -> list[Fr
 
 
 def divide(p: Poly, q: Poly) -> tuple[Poly, Poly]:
-    """Quotient and remainder of ``p`` by a non-zero ``q`` (long division over Q)."""
+    """Quotient and remainder of ``p`` by a non-zero ``q`` (long division over Q).
+
+    >>> divide((-1, 0, 1), (-1, 1))  # γ² - 1 = (γ - 1)(γ + 1)
+    ((Fraction(1, 1), Fraction(1, 1)), ())
+    """
     p, q = strip(p), strip(q)
     if not q:
         raise ZeroDivisionError("polynomial division by zero")
@@ -153,7 +157,11 @@ def monic(p: Poly) -> Poly:
 
 
 def gcd(p: Poly, q: Poly) -> Poly:
-    """Monic greatest common divisor over Q (Euclid's algorithm; ``gcd(0, 0) = 0``)."""
+    """Monic greatest common divisor over Q (Euclid's algorithm; ``gcd(0, 0) = 0``).
+
+    >>> gcd((-2, 0, 2), (2, -2))  # 2(γ² - 1) and 2(1 - γ)
+    (Fraction(-1, 1), Fraction(1, 1))
+    """
     p, q = monic(p), monic(q)
     while q:
         p, q = q, monic(divide(p, q)[1])
