@@ -90,6 +90,46 @@ def test_small_power_commands_import_only_what_they_use(name):
     assert not extra, f"the {name} path imported {extra}"
 
 
+def _shipped_commands():
+    """``orbit``, ``power`` and ``copies`` on every shipped MDP, with the arguments of
+    ``benchmarks/bench_startup.py``: the start state, its first two actions, the reward
+    ``0, 1, ..., n - 1`` (``i % 2`` above 12 states, where the exact vote is refused as too
+    large and the sampled estimate is asked for instead)."""
+    from workbench.power import load_mdp
+
+    out = {}
+    for path in sorted((ROOT / "mdps").glob("*.toml")):
+        mdp = load_mdp(path)
+        state = mdp.start
+        a, b = list(mdp.transitions[state])[:2]
+        small = mdp.n_states <= 12
+        reward = ",".join(str(i if small else i % 2) for i in range(mdp.n_states))
+        where = [str(path.relative_to(ROOT)), "--state", state]
+        out[f"orbit {path.name}"] = ["orbit", *where, "--a", a, "--b", b, "--reward", reward,
+                                     *([] if small else ["--samples", "2000", "--seed", "0"])]
+        out[f"power {path.name}"] = ["power", *where, "--gamma", "1"]
+        out[f"copies {path.name}"] = ["copies", *where, "--a", a, "--b", b]
+    return out
+
+
+SHIPPED = _shipped_commands()
+#: What a command may load: networkx for the copies search; numba for the compiled orbit search,
+#: which its cost model loads only for votes large enough to repay it (gridworld.toml).
+ALLOWED = {"copies": ("networkx",), "orbit": ("numba",), "power": ()}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_mdp_command_imports_only_what_it_uses(name):
+    args = SHIPPED[name]
+    extra = [r for r in _roots(_imported_after(f"""
+        import contextlib, io
+        from workbench.cli._main import main
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main({args!r}) == 0
+    """)) if r not in ALLOWED[args[0]]]
+    assert not extra, f"`workbench {' '.join(args)}` imported {extra}"
+
+
 @pytest.mark.parametrize("package", ["workbench.rs", "workbench.power"])
 def test_lazy_names_match_the_static_imports(package):
     """The ``_EXPORTS`` map that loads names at run time says what the ``TYPE_CHECKING`` imports

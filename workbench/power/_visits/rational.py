@@ -132,6 +132,42 @@ def laurent_at_one(num: Poly, den: Poly, terms: int, start: int = -1) -> list[Fr
     return [b[j + m] if j + m >= 0 else ZERO for j in range(start, start + terms)]
 
 
+def divide(p: Poly, q: Poly) -> tuple[Poly, Poly]:
+    """Quotient and remainder of ``p`` by a non-zero ``q`` (long division over Q).
+
+    >>> divide((-1, 0, 1), (-1, 1))  # γ² - 1 = (γ - 1)(γ + 1)
+    ((Fraction(1, 1), Fraction(1, 1)), ())
+    """
+    p, q = strip(p), strip(q)
+    if not q:
+        raise ZeroDivisionError("polynomial division by zero")
+    r, dq, lead = list(p), len(q) - 1, q[-1]
+    out = [ZERO] * max(len(p) - dq, 0)
+    for k in range(len(p) - 1, dq - 1, -1):
+        c = r[k] / lead
+        if c:
+            out[k - dq] = c
+            for j, b in enumerate(q):
+                r[k - dq + j] -= c * b
+    return strip(out), strip(r[:dq])
+
+
+def monic(p: Poly) -> Poly:
+    return scale(p, 1 / p[-1]) if p else ()
+
+
+def gcd(p: Poly, q: Poly) -> Poly:
+    """Monic greatest common divisor over Q (Euclid's algorithm; ``gcd(0, 0) = 0``).
+
+    >>> gcd((-2, 0, 2), (2, -2))  # 2(γ² - 1) and 2(1 - γ)
+    (Fraction(-1, 1), Fraction(1, 1))
+    """
+    p, q = monic(p), monic(q)
+    while q:
+        p, q = q, monic(divide(p, q)[1])
+    return p
+
+
 def poly_from_sympy(expr, symbol) -> Poly:
     import sympy
 
