@@ -146,8 +146,8 @@ _PRODUCT_PER_STATE = 0.4e-9
 _GATHER = 2e-9  # value iteration per (sample, state, action slot, iteration), deterministic, numpy
 _DENSE = 1.0e-9  # per multiply-add of the dense T_a @ V, stochastic, numpy
 _POLICY_ITERATION = 1.6e-8  # per (sample, state, action slot): compiled policy iteration, all its steps
-_POLICY = 1e-4  # exact solve per unit of work ((states reached)^3 + 10), stochastic; measured with sympy (the
-# fraction-free solve that replaced it takes about 4e-6 on random 8-25 state MDPs: not recalibrated yet)
+_POLICY = 4e-6  # exact fraction-free solve per unit of work ((states reached)^3 + 10), stochastic (random
+# 8-25 state MDPs; the sympy solve it replaced took about 1e-4)
 
 
 def value_iteration_cost(kernel, samples: int, iterations: int) -> float:
