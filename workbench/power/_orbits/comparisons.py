@@ -110,12 +110,12 @@ def _hybrid_signs(W, nA, vint, weight=1):
     wmax = max(abs(x) for row in W for x in row) or 1
     vmax = max(abs(v) for v in vint) or 1
     # normalised to [-1, 1] so that huge exact integers never overflow a float
-    Wf = np.array([[float(Fraction(x, wmax)) for x in row] for row in W])
+    Wf = np.array([[int(x) / wmax for x in row] for row in W])
     WAf, WBf = Wf[:nA], Wf[nA:]
     Wobj = np.array(W, dtype=object)
     WAo, WBo = Wobj[:nA], Wobj[nA:]
     vobj = np.array(vint, dtype=object)
-    vf = np.array([float(Fraction(v, vmax)) for v in vint])
+    vf = np.array([int(v) / vmax for v in vint])
     ncols = len(W[0])
     # |fl(w·v) - w·v| <= (ncols + 2) u sum_j |w_j v_j| <= (ncols + 2) u ncols (u = 2^-53, after
     # normalisation, conversions included), doubled for safety, plus underflow slack
@@ -143,7 +143,7 @@ def _rule_signs(rule, scale):
     """Exact signs of ``P(A|C) - P(B|C)`` per row, C the *set* of options (an option of both A and
     B is one column). Clear rows are decided in floating point, close ones exactly
     (:meth:`~workbench.power.DecisionRule.set_signs`)."""
-    to_float = np.vectorize(lambda x: float(Fraction(int(x), scale)), otypes=[float])
+    to_float = np.vectorize(lambda x: int(x) / scale, otypes=[float])
 
     def compare(vals, WA, WB):
         wa, wb = WA[0], WB[0]

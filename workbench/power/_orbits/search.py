@@ -73,10 +73,9 @@ class _Arith:
         T = len(values_desc)
         vmax = max(abs(v) for v in values_desc) or 1
         if kind == "rounded":
-            from fractions import Fraction
-
             dtype = np.float64
-            conv_v = lambda x: float(Fraction(x, vmax))  # noqa: E731
+            # Python's int / int is correctly rounded (what float(Fraction(x, vmax)) computes)
+            conv_v = lambda x: int(x) / vmax  # noqa: E731
         else:
             dtype = {"float": np.float64, "int": np.int64, "object": object}[kind]
             conv_v = (lambda x: x) if kind == "object" else float if kind == "float" else int
@@ -93,10 +92,8 @@ class _Arith:
         self.levels = []
         for level in W:
             if kind == "rounded":
-                from fractions import Fraction
-
                 wmax = max(abs(x) for row in level for x in row) or 1
-                w = np.array([[float(Fraction(x, wmax)) for x in row] for row in level], dtype=dtype)
+                w = np.array([[int(x) / wmax for x in row] for row in level], dtype=dtype)
                 sign = np.sign(np.array([[(x > 0) - (x < 0) for x in row] for row in level]))
             else:
                 w = np.array([[conv_v(x) for x in row] for row in level], dtype=dtype)
@@ -413,8 +410,6 @@ def _branch_and_bound_compiled(W, n_a: int, values_desc, mult_desc, n: int, pair
     to ``[-1, 1]``, deciding only with a margin above a rigorous rounding bound; the nodes left
     within the margin are handed to :func:`_branch_and_bound`, which settles them exactly.
     """
-    from fractions import Fraction
-
     from workbench.power._orbits import _kernel
 
     level = W[0]
@@ -432,8 +427,8 @@ def _branch_and_bound_compiled(W, n_a: int, values_desc, mult_desc, n: int, pair
             conv_w = lambda x: float(x) * sw  # noqa: E731
             conv_v = lambda x: float(x) * sv  # noqa: E731
         else:
-            conv_w = lambda x: float(Fraction(x, wmax))  # noqa: E731
-            conv_v = lambda x: float(Fraction(x, vmax))  # noqa: E731
+            conv_w = lambda x: int(x) / wmax  # noqa: E731
+            conv_v = lambda x: int(x) / vmax  # noqa: E731
         dtype = np.float64
         k_ = max(k, 1)
         # |computed - exact| <= eps for every bound of an option or of a difference of two, and
