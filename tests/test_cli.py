@@ -237,3 +237,26 @@ def test_full_system_bound_is_documented_and_enforced(capsys):
     assert code == 0 and f"{n_limit:.3g}" in " ".join(out.split())
     code, _, err = run(capsys, "rs", "simulate", "--full", "--n", f"{1.01 * n_limit:.0f}")
     assert code == 2 and err.count("\n") == 1 and "4.04 GiB of memory, over the limit of 4 GiB" in err
+
+
+def test_each_command_is_built_from_its_own_module():
+    # build_parser(argv) imports only the module that _COMMAND_MODULE names for argv's command:
+    # the map must list every command, with the module that registers it.
+    import argparse
+    from importlib import import_module
+
+    from workbench.cli import _main
+
+    registered = {}
+    for name in _main._COMMAND_MODULES:
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        import_module(name).add_commands(sub)
+        registered.update(dict.fromkeys(sub.choices, name))
+    assert registered == _main._COMMAND_MODULE
+    full = _main.build_parser()
+    [action] = [a for a in full._actions if isinstance(a, argparse._SubParsersAction)]
+    assert list(action.choices) == list(registered)
+    for command, module in registered.items():
+        [action] = [a for a in _main.build_parser([command])._actions if isinstance(a, argparse._SubParsersAction)]
+        assert set(action.choices) == {c for c, m in registered.items() if m == module}

@@ -16,6 +16,16 @@ from workbench._errors import WorkbenchError
 
 # Modules that contribute commands, in the order they appear in --help.
 _COMMAND_MODULES = ("workbench.cli.rs", "workbench.cli.power", "workbench.cli.conjecture", "workbench.cli.verify")
+# The module that registers each top-level command: a command's parser is built from its own
+# module alone (the conjecture lab's registry, the claims' registry, ... load only for their
+# commands); --help and an unknown command build them all. tests/test_cli.py checks the map.
+_COMMAND_MODULE = {
+    "rs": "workbench.cli.rs",
+    "mdp": "workbench.cli.power", "orbit": "workbench.cli.power", "power": "workbench.cli.power",
+    "copies": "workbench.cli.power",
+    "conjecture": "workbench.cli.conjecture",
+    "verify": "workbench.cli.verify",
+}
 
 _EPILOG = ("Numbers may be written 0.5, 1e-3 or 1/3. Negative values can follow their flag directly "
            "(--x0 -1, --x0 -1e-3) or be attached with '=' (--x0=-1).")
@@ -48,7 +58,8 @@ def _version() -> str:
     return f"workbench {__version__}"
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> ArgumentParser:
+    """The command-line parser; given ``argv``, only the module of its command is imported."""
     parser = ArgumentParser(
         prog="workbench",
         description="Symbolic-plus-numeric workbench for the physics of RL and power-seeking.",
@@ -56,7 +67,10 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _COMMAND_MODULES:
+    # the top level takes no option with a value, so the first word that is not an option is the command
+    command = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
+    modules = (_COMMAND_MODULE[command],) if command in _COMMAND_MODULE else _COMMAND_MODULES
+    for name in modules:
         try:
             module = import_module(name)
         except ModuleNotFoundError as exc:
@@ -70,7 +84,7 @@ def build_parser() -> ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     # An application picks its matplotlib backend; the library never does.
     os.environ.setdefault("MPLBACKEND", "Agg")
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else list(argv))
     try:
         try:
             args = parser.parse_args(argv)
