@@ -102,27 +102,18 @@ def median_of_3(fn, *args):
 def warm_up():
     """Seconds to import numba and for the first int64 and float64 votes of the compiled search
     (loading the compiled code from numba's cache, or compiling it): two votes on 9! = 362,880
-    arrangements (above the 200,000 from which the compiled search may run; the vectorised
-    search's first try is switched off here, as it would decide these votes), the second with
-    weights past 2**62."""
-    from workbench.power._orbits import votes
-
-    first, votes.VECTORISED_FIRST = votes.VECTORISED_FIRST, None
-    try:
-        return _warm_up()
-    finally:
-        votes.VECTORISED_FIRST = first
-
-
-def _warm_up():
+    arrangements (above the 200,000 from which the compiled search may run) between 4 and 4
+    random options, which the vectorised search's first few milliseconds do not decide, the
+    second with weights past 2**62."""
+    rng = np.random.default_rng(0)
+    a, b = ([tuple(int(x) for x in rng.integers(0, 100, 9)) for _ in range(4)] for _ in range(2))
     t0 = time.perf_counter()
     import numba  # noqa: F401
 
     t1 = time.perf_counter()
-    a, b = [3**j for j in range(9)], [0] * 9  # every state relevant, never a tie
-    orbit_vote_sets([[tuple(a)]], [[tuple(b)]], list(range(9)))
+    orbit_vote_sets([[v] for v in a], [[v] for v in b], list(range(9)))
     t2 = time.perf_counter()
-    orbit_vote_sets([[tuple(x * 2**70 for x in a)]], [[tuple(x * 2**70 for x in b)]], list(range(9)))
+    orbit_vote_sets([[tuple(x * 2**70 for x in v)] for v in a], [[tuple(x * 2**70 for x in v)] for v in b], list(range(9)))
     return t1 - t0, t2 - t1, time.perf_counter() - t2
 
 
