@@ -260,3 +260,6 @@ def test_each_command_is_built_from_its_own_module():
     for command, module in registered.items():
         [action] = [a for a in _main.build_parser([command])._actions if isinstance(a, argparse._SubParsersAction)]
         assert set(action.choices) == {c for c, m in registered.items() if m == module}
+    # a top-level --help before the command lists every command
+    [action] = [a for a in _main.build_parser(["-h", "orbit"])._actions if isinstance(a, argparse._SubParsersAction)]
+    assert list(action.choices) == list(registered)

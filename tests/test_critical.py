@@ -205,6 +205,8 @@ def test_scan_points():
     assert LogGrid(3).points(100.0).tolist() == [1.0, 10.0, 100.0]
     assert Ladder().points(1e9).tolist() == [10.0**k for k in range(10)]
     assert Ladder(3).points(10).tolist() == [1.0, 3.0, 9.0, 10.0]
+    assert Ladder().points(1.5e308).tolist()[-2:] == [1e308, 1.5e308]  # no overflow past 1e308
+    assert Ladder().points(1 + 1e-15).tolist() == [1.0, 1 + 1e-15]
 
 
 def test_other_strategies_use_the_batched_path():

@@ -48,7 +48,7 @@ def test_every_sample_within_tol_of_the_exact_integrand(mdp, gamma, tol, seed, l
 
 
 @pytest.mark.parametrize("compiled", [False, True])
-@pytest.mark.parametrize("gamma", [Fraction(999, 1000), Fraction(1, 1000)])
+@pytest.mark.parametrize("gamma", [Fraction(999, 1000), Fraction(1, 1000), Fraction(1, 10**7), Fraction(1, 10**9)])
 def test_within_tol_at_extreme_discounts(gamma, compiled):
     for m, s in [(gridworld(2, 2), 0), (random_deterministic(6, seed=3), 0), (star(3), 0)]:
         R = rewards(1, 4, m.n_states, 0.0)
@@ -99,5 +99,21 @@ def test_compiled_policy_iteration_needs_few_steps_and_says_so():
 
 @pytest.mark.parametrize("compiled", [False, True])
 def test_tol_below_rounding_is_refused_before_any_work(compiled):
-    with pytest.raises(InvalidInput, match=r"rounding error of doubles at gamma 0.999 \(1.2e-11 .*larger tol"):
+    with pytest.raises(InvalidInput, match=r"rounding error of doubles at gamma 0.999 \(1.7e-11 .*larger tol"):
         ValueIterationKernel(gridworld(2, 2)).integrands(rewards(0, 4, 4, 0.0), 0, 0.999, 1e-12, compiled=compiled)
+
+
+def test_auto_runs_the_exact_method_where_value_iteration_cannot():
+    # gamma that rounds to 1.0 in double precision, and a tol below value iteration's rounding
+    # floor: Auto runs ExactVisits (and says why); BatchedValueIteration itself refuses.
+    from workbench import WorkbenchError
+    from workbench.power import Auto
+
+    g = gridworld(3, 3)
+    near_one = "99999999999999999/100000000000000000"
+    est = power(g, "r0c0", near_one, Auto(samples=200, seed=0))
+    assert "rounds to 1.0" in est.how
+    with pytest.raises(WorkbenchError, match="rounds to 1.0 in double precision"):
+        power(g, "r0c0", near_one, BatchedValueIteration(samples=200))
+    est = power(g, "r0c0", Fraction(999, 1000), Auto(samples=200, seed=0, tol=1e-13))
+    assert "rounding floor" in est.how

@@ -67,8 +67,11 @@ def build_parser(argv: list[str] | None = None) -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    # the top level takes no option with a value, so the first word that is not an option is the command
-    command = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
+    # The top level takes no option with a value, so the first word that is not an option is the
+    # command; a top-level --help before it lists every command.
+    words = list(argv) if argv is not None else ["--help"]
+    i = next((j for j, a in enumerate(words) if not a.startswith("-")), len(words))
+    command = words[i] if i < len(words) and not {"-h", "--help"} & set(words[:i]) else None
     modules = (_COMMAND_MODULE[command],) if command in _COMMAND_MODULE else _COMMAND_MODULES
     for name in modules:
         try:

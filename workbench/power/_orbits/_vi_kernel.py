@@ -73,8 +73,7 @@ def deterministic_columns(R, succ, s, gamma, tol, max_steps, out, steps):
     improvement steps per sample to ``steps``."""
     B, n = R.shape
     slots = succ.shape[0]
-    c = (1.0 - gamma) / gamma
-    margin = (n + 16) * _EPS * (2.0 + c + 1.0 / gamma)  # rounding, per unit of max |W|
+    margin = 4 * (n + 16) * _EPS  # rounding, per unit of max |W| (value_iteration._MU)
     V = np.empty(n)
     W = np.empty(n)
     pol = np.empty(n, np.int64)
@@ -101,6 +100,7 @@ def deterministic_columns(R, succ, s, gamma, tol, max_steps, out, steps):
             lo = np.inf
             hi = -np.inf
             big = 0.0
+            best_s = 0.0
             changed = False
             for i in range(n):
                 bj = pol[i]
@@ -110,6 +110,8 @@ def deterministic_columns(R, succ, s, gamma, tol, max_steps, out, steps):
                     if V[j] > m:
                         m = V[j]
                         bj = j
+                if i == s:
+                    best_s = m
                 w = r[i] + gamma * m
                 W[i] = w
                 d = w - V[i]
@@ -121,7 +123,7 @@ def deterministic_columns(R, succ, s, gamma, tol, max_steps, out, steps):
                     changed = True
             slack = margin * big
             if 0.5 * (hi - lo) + slack <= tol:
-                out[b] = c * (W[s] - r[s]) + 0.5 * (lo + hi)
+                out[b] = (1.0 - gamma) * best_s + 0.5 * (lo + hi)
                 steps[b] = step
                 break
             if step >= max_steps:

@@ -351,6 +351,9 @@ def _run_value_iteration(mdp, s, g, method, dist, max_samples, batch, how, kerne
     if g == 1:
         raise WorkbenchError("BatchedValueIteration needs gamma < 1 (POWER at gamma = 1 is the average-reward limit); "
                              "use `ExactVisits`")
+    if float(g) == 1.0:
+        raise WorkbenchError(f"BatchedValueIteration: gamma = {g} rounds to 1.0 in double precision, where value "
+                             "iteration does not converge; use `ExactVisits`")
     samples = method.samples
     _check_samples(samples, max_samples)
     kernel = kernel or ValueIterationKernel(mdp)
@@ -389,12 +392,16 @@ def _choose(mdp, s: int, g: Fraction, auto, dist, max_visits: int):
     """The method :class:`Auto` runs, the value-iteration kernel if built, and why: costs estimated
     before any enumeration."""
     from workbench.power._orbits import power_methods as pm
-    from workbench.power._orbits.value_iteration import ValueIterationKernel, iterations_needed
+    from workbench.power._orbits.value_iteration import ValueIterationKernel, iterations_needed, rounding_floor
 
     if g == 1:
         return auto.exact(), None, "auto: exact (value iteration needs gamma < 1); "
     if g == 0:
         return auto.exact(), None, "auto: exact (at gamma = 0 the integrands are the next-state distributions); "
+    if float(g) == 1.0:
+        return auto.exact(), None, "auto: exact (gamma rounds to 1.0 in double precision: no value iteration); "
+    if auto.tol <= rounding_floor(mdp.n_states, float(g), _reward_scale(dist)):
+        return auto.exact(), None, "auto: exact (tol is below value iteration's rounding floor); "
     n = mdp.n_states
     kernel = ValueIterationKernel(mdp)
     iterations = iterations_needed(float(g), auto.tol, _reward_scale(dist))

@@ -22,15 +22,16 @@ Proof: ``w >= v + m1``; ``L`` is monotone and ``L(u + c1) = Lu + γc1``, so by i
                   \tfrac{1-γ}{γ}\big(w(s) - r(s)\big) + M\Big],
 
 so the midpoint ``Î(s) = (1-γ)/γ (w(s) - r(s)) + (m + M)/2`` is within ``(M - m)/2`` of the
-exact integrand. Each sample stops when ``(M - m)/2 + μ·max_x |w(x)| <= tol`` (the numpy
+exact integrand; it is computed as ``(1-γ) best(s) + (m + M)/2`` with ``best = max_a T_a v``
+(``w = r + γ best``, so the two agree exactly, and no ``1/γ`` amplifies rounding at small γ).
+Each sample stops when ``(M - m)/2 + μ·max_x |w(x)| <= tol`` (the numpy
 iteration uses ``max |r| / (1-γ) >= max |w|`` for the margin): the *span* of
 ``Δ`` per sample, not its sup-norm. The sup-norm rule (``||Δ||_∞ <= tol``, estimate
 ``(1-γ)/γ (w(s) - r(s))``, error at most ``||Δ||_∞`` by the same bounds) stops on the same
 iterates no earlier, because ``M - m <= 2 ||Δ||_∞``. The bracket is exact for the computed
-``v``; ``μ = (n + 16) ε (2 + (1-γ)/γ + 1/γ)`` (``ε = 2^-52``, ``n`` states;
-:func:`rounding_floor`) is a generous allowance for the rounding of the one Bellman step that
-computes ``w`` (at most ``n`` products and sums of numbers below ``max |w|``), of the estimate,
-and of γ itself (the double nearest the rational γ), so that every per-sample value is within
+``v``; ``μ = 4 (n + 16) ε`` (``ε = 2^-52``, ``n`` states; :func:`rounding_floor`) is a
+generous allowance for the rounding of the one Bellman step that computes ``w`` (at most ``n``
+products and sums of numbers below ``max |w|``), of ``Δ``, of the estimate, and of γ itself (the double nearest the rational γ), so that every per-sample value is within
 ``tol`` of the exact integrand; a ``tol`` not above it is refused before any work.
 
 **Iterates.** The bounds hold for any ``v``, so the iterates may come from any method:
@@ -80,6 +81,10 @@ MAX_DENSE = 5 * 10**7
 COMPILED_ABOVE = 5 * 10**7
 
 _EPS = 2.0 ** -52
+#: μ = 4 (n + 16) ε: the Bellman step (n products and sums), Δ = w - v, the estimate
+#: (1-γ) best(s) + (m + M)/2 and the rounding of γ (|dI/dγ| <= 2 max |V*|) each add at most
+#: about (n + 16) ε max |w|.
+_MU = 4
 
 
 def iterations_needed(gamma: float, tol: float, scale: float = 1.0) -> int:
@@ -101,7 +106,7 @@ def _numba_available() -> bool:
 def rounding_floor(n_states: int, gamma: float, scale: float) -> float:
     """``μ · scale / (1-γ)``: the rounding margin of the stopping rule when rewards are bounded by
     ``scale`` (then ``max |w| <= scale / (1-γ)``); ``tol`` must exceed it."""
-    return (n_states + 16) * _EPS * (2 + (1 - gamma) / gamma + 1 / gamma) * scale / (1 - gamma)
+    return _MU * (n_states + 16) * _EPS * scale / (1 - gamma)
 
 
 def _too_fine(tol: float, gamma: float, floor: float) -> InvalidInput:
@@ -184,7 +189,6 @@ class ValueIterationKernel:
         least, so a column that met its rule keeps meeting it, and its estimate is taken the
         first time.
         """
-        c = (1 - gamma) / gamma
         # |W| <= max |r| / (1-γ): the rounding margin once per block, not a reduction per step
         floor = rounding_floor(self.n_states, gamma, float(np.abs(r).max()))
         budget = tol - floor
@@ -196,6 +200,7 @@ class ValueIterationKernel:
         iterations = 0
         while True:
             self._best_next(V, W, tmp)
+            best_s = W[state].copy()  # (1-γ)/γ (w(s) - r(s)) = (1-γ) best(s): no 1/γ to round
             W *= gamma
             W += r
             iterations += 1
@@ -203,7 +208,7 @@ class ValueIterationKernel:
             lo, hi = D.min(axis=0), D.max(axis=0)
             met = fresh & ((hi - lo) / 2 <= budget if span else np.maximum(-lo, hi) <= budget)
             if met.any():
-                e = c * (W[state, met] - r[state, met])
+                e = (1 - gamma) * best_s[met]
                 if span:
                     e += 0.5 * (lo[met] + hi[met])
                 est[cols[met]] = e

@@ -72,7 +72,7 @@ def solve_polynomial_system(M, b):
     Fraction-free Gaussian elimination (Bareiss 1968): after step ``k`` every entry below the
     pivots is a ``(k+1) x (k+1)`` minor of ``[M | b]``, obtained as
     ``a_ij <- (a_kk a_ij - a_ik a_kj) / a_{k-1,k-1}`` with an exact division in ``Z[γ]``
-    (Sylvester's identity). The last pivot is ``d = ±det M``; back substitution then gives
+    (Sylvester's identity). The last pivot is ``d = det M`` (no rows are swapped); back substitution then gives
     ``y = d x`` (cofactors, polynomials again) by exact divisions
     ``y_i = (d b'_i - sum_{j>i} u_ij y_j) / u_ii``. No pivoting is done: every leading
     principal minor must be non-zero, which holds for ``I - γ P`` (it is 1 at ``γ = 0``).
@@ -89,7 +89,7 @@ def solve_polynomial_system(M, b):
     y : list of list of int
         ``d x`` (one integer polynomial per unknown).
     d : list of int
-        The common denominator ``±det M``.
+        The common denominator ``det M``.
 
     Examples
     --------

@@ -87,8 +87,9 @@ class Ladder(Scan):
             raise WorkbenchError(f"Ladder: ratio must be a finite number from 1.01 to 1e9, got {self.ratio!r}")
 
     def points(self, n_max: float) -> np.ndarray:
-        rungs = int(math.ceil(math.log(n_max) / math.log(self.ratio) - 1e-12))
-        pts = [min(float(self.ratio) ** k, n_max) for k in range(rungs + 1)]
-        if pts[-1] < n_max:
-            pts.append(float(n_max))
+        pts, k = [1.0], 1
+        while pts[-1] < n_max:
+            # past n_max (tested in logs, so that ratio**k never overflows) the last rung is n_max
+            pts.append(min(float(self.ratio) ** k, n_max) if k * math.log(self.ratio) < math.log(n_max) else float(n_max))
+            k += 1
         return np.array(pts)
