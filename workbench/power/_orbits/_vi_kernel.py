@@ -23,8 +23,6 @@ from numba import njit
 
 __all__: list = []
 
-_EPS = 2.0 ** -52
-
 
 @njit(cache=True, nogil=True)
 def _evaluate(r, pol, gamma, V, mark, stack):
@@ -67,13 +65,13 @@ def _evaluate(r, pol, gamma, V, mark, stack):
 
 
 @njit(cache=True, nogil=True)
-def deterministic_columns(R, succ, s, gamma, tol, max_steps, out, steps):
+def deterministic_columns(R, succ, s, gamma, tol, margin, max_steps, out, steps):
     """Policy iteration per row of ``R`` (samples x states); ``succ[k, i]`` is the successor of
     state ``i`` under its action slot ``k``. Writes the integrand estimates to ``out`` and the
-    improvement steps per sample to ``steps``."""
+    improvement steps per sample to ``steps``. ``margin``: the rounding allowance per unit of
+    ``max |W|`` (``value_iteration.rounding_margin``)."""
     B, n = R.shape
     slots = succ.shape[0]
-    margin = 4 * (n + 16) * _EPS  # rounding, per unit of max |W| (value_iteration._MU)
     V = np.empty(n)
     W = np.empty(n)
     pol = np.empty(n, np.int64)

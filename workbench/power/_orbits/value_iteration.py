@@ -31,8 +31,9 @@ iteration uses ``max |r| / (1-γ) >= max |w|`` for the margin): the *span* of
 iterates no earlier, because ``M - m <= 2 ||Δ||_∞``. The bracket is exact for the computed
 ``v``; ``μ = 4 (n + 16) ε`` (``ε = 2^-52``, ``n`` states; :func:`rounding_floor`) is a
 generous allowance for the rounding of the one Bellman step that computes ``w`` (at most ``n``
-products and sums of numbers below ``max |w|``), of ``Δ``, of the estimate, and of γ itself (the double nearest the rational γ), so that every per-sample value is within
-``tol`` of the exact integrand; a ``tol`` not above it is refused before any work.
+products and sums of numbers below ``max |w|``), of ``Δ``, of the estimate, and of γ itself
+(the double nearest the rational γ), so that every per-sample value is within ``tol`` of the
+exact integrand; a ``tol`` not above it is refused before any work.
 
 **Iterates.** The bounds hold for any ``v``, so the iterates may come from any method:
 
@@ -41,8 +42,8 @@ products and sums of numbers below ``max |w|``), of ``Δ``, of the estimate, and
   it meets the rule (its estimate is taken then); finished columns leave the block once they
   are a quarter of it. (A finished column would stay finished: ``Δ_{k+1}(x)`` lies between
   ``γ min_a (T_a Δ_k)(x)`` and ``γ max_a (T_a Δ_k)(x)``, so the span and the sup-norm of ``Δ``
-  shrink by ``γ`` per step at least.) Deterministic MDPs use gathers (one indexed read per action slot), stochastic ones
-  one dense ``T_a @ V`` per slot.
+  shrink by ``γ`` per step at least.) Deterministic MDPs use gathers (one indexed read per
+  action slot), stochastic ones one dense ``T_a @ V`` per slot.
 - compiled (:mod:`._vi_kernel`, numba; deterministic MDPs, batches with at least
   :data:`COMPILED_ABOVE` units of work): policy iteration one sample at a time in cache (the
   policy's values exactly, from its cycles, then a greedy improvement), stopped by the same rule
@@ -103,10 +104,15 @@ def _numba_available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
+def rounding_margin(n_states: int) -> float:
+    """``μ = 4 (n + 16) ε``: the stopping rule's rounding allowance per unit of ``max |w|``."""
+    return _MU * (n_states + 16) * _EPS
+
+
 def rounding_floor(n_states: int, gamma: float, scale: float) -> float:
     """``μ · scale / (1-γ)``: the rounding margin of the stopping rule when rewards are bounded by
     ``scale`` (then ``max |w| <= scale / (1-γ)``); ``tol`` must exceed it."""
-    return _MU * (n_states + 16) * _EPS * scale / (1 - gamma)
+    return rounding_margin(n_states) * scale / (1 - gamma)
 
 
 def _too_fine(tol: float, gamma: float, floor: float) -> InvalidInput:
@@ -255,7 +261,7 @@ class ValueIterationKernel:
                 raise InvalidInput("ValueIterationKernel: compiled policy iteration needs a deterministic MDP")
             steps = np.empty(len(R), dtype=np.int64)
             _vi_kernel.deterministic_columns(np.ascontiguousarray(R), self.succ.astype(np.int64), state, gamma, tol,
-                                             max_steps, out, steps)
+                                             rounding_margin(self.n_states), max_steps, out, steps)
             if len(R) and steps.min() < 0:
                 raise _too_fine(tol, gamma, floor)
             return out, int(steps.max()) if len(R) else 0, "policy-improvement steps"

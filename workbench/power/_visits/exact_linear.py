@@ -72,8 +72,8 @@ def solve_polynomial_system(M, b):
     Fraction-free Gaussian elimination (Bareiss 1968): after step ``k`` every entry below the
     pivots is a ``(k+1) x (k+1)`` minor of ``[M | b]``, obtained as
     ``a_ij <- (a_kk a_ij - a_ik a_kj) / a_{k-1,k-1}`` with an exact division in ``Z[γ]``
-    (Sylvester's identity). The last pivot is ``d = det M`` (no rows are swapped); back substitution then gives
-    ``y = d x`` (cofactors, polynomials again) by exact divisions
+    (Sylvester's identity). The last pivot is ``d = det M`` (no rows are swapped); back
+    substitution then gives ``y = d x`` (cofactors, polynomials again) by exact divisions
     ``y_i = (d b'_i - sum_{j>i} u_ij y_j) / u_ii``. No pivoting is done: every leading
     principal minor must be non-zero, which holds for ``I - γ P`` (it is 1 at ``γ = 0``).
 
@@ -144,15 +144,14 @@ def convex_weights(points, v):
     only whether the weights exist.
 
     Feasibility of ``λ >= 0, sum_j λ_j = 1, sum_j λ_j x_j = v`` by phase 1 of the simplex
-    method: one artificial variable per equation (rows scaled to integers and negated so that the
-    right-hand side is non-negative), minimise their sum, feasible iff the minimum is 0. Bland's rule (the
-    entering variable is the lowest-index one with a negative reduced cost, the leaving one the
-    lowest-index basic variable among the ratio-test ties) cannot cycle, so the method stops
-    after finitely many pivots. Pivots are exact in integers (Edmonds' integer-preserving
-pivoting: the tableau is kept as integers over one common denominator, the previous pivot,
-which divides every update exactly). An
-    artificial variable that leaves the basis is dropped (fixing it at 0 keeps every feasible
-    point of the original system).
+    method: one artificial variable per equation (rows scaled to integers and negated so that
+    the right-hand side is non-negative), minimise their sum, feasible iff the minimum is 0.
+    Bland's rule (the entering variable is the lowest-index one with a negative reduced cost,
+    the leaving one the lowest-index basic variable among the ratio-test ties) cannot cycle, so
+    the method stops after finitely many pivots. Pivots are exact in integers (Edmonds' integer-preserving
+    pivoting: the tableau is kept as integers over one common denominator, the previous pivot,
+    which divides every update exactly). An artificial variable that leaves the basis is
+    dropped (fixing it at 0 keeps every feasible point of the original system).
 
     Parameters
     ----------
@@ -174,8 +173,8 @@ which divides every update exactly). An
     ----------
     R. G. Bland, "New finite pivoting rules for the simplex method", Mathematics of Operations
     Research 2 (1977) 103-107. J. Edmonds, "Systems of distinct representatives and linear
-    algebra", J. Res. Nat. Bur. Standards 71B (1967) 241-245. V. Chvátal, *Linear Programming* (Freeman, 1983), ch. 3 (the
-    two-phase method) and ch. 8.
+    algebra", J. Res. Nat. Bur. Standards 71B (1967) 241-245. V. Chvátal, *Linear Programming*
+    (Freeman, 1983), ch. 3 (the two-phase method) and ch. 8.
     """
     n = len(points)
     if n == 0:
